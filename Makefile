@@ -1,0 +1,77 @@
+# Every target is documented by its "## " comment; `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List every target with what it does
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.test: requirements-test.txt $(BIN)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools/audit/node_modules/.installed: tools/audit/package.json tools/audit/package-lock.json
+	cd tools/audit && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: install
+install: $(BIN)/.runtime node_modules/.installed ## Create .venv and install the pinned site dependencies and map data
+
+.PHONY: serve
+serve: install ## Serve the site with live reload on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+.PHONY: validate
+validate: $(BIN)/.runtime ## Check every data file; print every problem as file:line:col
+	$(BIN)/python -m sitedata validate
+
+.PHONY: build
+build: install ## Build the site strictly into site/ (nothing is written if anything is wrong)
+	rm -rf site
+	$(BIN)/mkdocs build --strict --site-dir site || { rm -rf site; exit 1; }
+
+.PHONY: stats
+stats: $(BIN)/.runtime ## Print the editorial counts (sources by kind, official, China's own, outcomes)
+	$(BIN)/python -m sitedata stats
+
+.PHONY: test
+test: install $(BIN)/.test ## Run the whole test suite (unit, build, HTML, browser in Chromium)
+	tools/ensure-chromium.sh
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: $(BIN)/.test ## Lint workflows (zizmor, GitHub schema) and Python (ruff)
+	$(BIN)/zizmor --offline --min-severity low .github/workflows/
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/ruff check sitedata macros.py tests tools
+
+.PHONY: bench
+bench: $(BIN)/.runtime ## Benchmark validation of 10,000 generated records (prints timings)
+	$(BIN)/python tools/bench_validate.py
+
+.PHONY: audit
+audit: install $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Lighthouse, Nu HTML checker, weight, requests
+	tools/ensure-chromium.sh
+	$(BIN)/python tools/audit.py
+
+.PHONY: clean
+clean: ## Remove the built site, caches and installed dependencies
+	rm -rf site $(VENV) node_modules tools/audit/node_modules .pytest_cache .hypothesis .ruff_cache reports
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,270 @@
+"""Load stage: YAML bytes in, plain values with line/column marks out.
+
+`load_document(root, path, report)` reads one file and returns a `Document` (JSON-like data plus
+the position of every value and key), or None when the file cannot be read at all. It never
+raises for bad input: every problem goes to the report with its file, line and column.
+
+Why not `yaml.safe_load`: it silently keeps the last of two duplicate keys, turns `no` into False
+and `12:30` into 750, expands "billion laughs" aliases, and forgets where each value came from.
+So this module composes the YAML node graph (safe: no object construction) and builds the values
+itself, refusing what different YAML parsers read differently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Report
+
+MAX_FILE_BYTES = 256 * 1024  # the largest real data file is a few tens of kB
+MAX_DEPTH = 32  # real records nest four or five levels
+MAX_CHAR_PROBLEMS = 10  # per file; past this, one summary line
+
+Path_ = tuple  # a path into the data: ("updates", 2, "date")
+
+# Bidirectional controls (Trojan Source), invisible separators and the byte-order mark. Zero-width
+# joiner and non-joiner (U+200C, U+200D) are not here: Indic scripts need them in words. They are
+# still refused in ids and URLs, whose patterns allow ASCII only.
+_FORBIDDEN = {
+    **{c: "bidirectional control" for c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+       "\u2066\u2067\u2068\u2069"},
+    "\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "zero-width no-break space",
+    "\u2028": "line separator", "\u2029": "paragraph separator", "\u00ad": "soft hyphen",
+}
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass
+class Document:
+    """One data file: its values, and where each value and each key stands in the file."""
+
+    path: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    plain: dict[Path_, str] = field(default_factory=dict)  # unquoted scalars' source text
+
+    def mark(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at `path` (or of its key), else of its nearest parent."""
+        path = tuple(path)
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+
+class _Refused(Exception):
+    """A construct this loader does not accept, with the position where it starts."""
+
+    def __init__(self, mark: yaml.Mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing aliases, anchors and explicit tags as it meets them.
+
+    Refusing the first anchor stops an alias-expansion attack before any work is done."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark,
+                           f"alias '*{event.anchor}' is not allowed; write the value out in full")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark,
+                           f"anchor '&{event.anchor}' is not allowed; write each value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _Refused(event.start_mark,
+                           f"YAML tag '{tag}' is not allowed; data files hold plain text, "
+                           "lists and mappings only")
+        return super().compose_node(parent, index)
+
+
+def load_document(root: Path, path: Path, report: Report) -> Document | None:
+    """Read one YAML file under `root`; report every problem; None when nothing is usable."""
+    rel = path.relative_to(root).as_posix()
+    raw = _read_bytes(path, rel, report)
+    if raw is None:
+        return None
+    text = _decode(raw, rel, report)
+    if text is None:
+        return None
+    if not _check_characters(text, rel, report):
+        return None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
+                               for ln in text.splitlines()):
+        report.add(rel, 1, 1, "file is empty; expected YAML data (see the schema named on line 1)")
+        return None
+    node = _compose(text, rel, report)
+    if node is None:
+        return None
+    doc = Document(rel, None)
+    doc.data = _Builder(doc, report).build(node, (), 0)
+    return doc
+
+
+def _read_bytes(path: Path, rel: str, report: Report) -> bytes | None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        report.add(rel, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "
+                   "(split it, one record per file)")
+        return None
+    return path.read_bytes()
+
+
+def _decode(raw: bytes, rel: str, report: Report) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report.add(rel, 1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.add(rel, 1, 1, "file is UTF-16; save it as UTF-8")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = raw[:err.start]
+        line = before.count(b"\n") + 1
+        col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        report.add(rel, line, col, f"byte 0x{raw[err.start]:02x} is not valid UTF-8; "
+                   "save the file as UTF-8")
+        return None
+
+
+def _check_characters(text: str, rel: str, report: Report) -> bool:
+    """Refuse invisible and deceptive characters anywhere, comments included."""
+    found = 0
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        for col, char in enumerate(line, start=1):
+            what = _FORBIDDEN.get(char)
+            if what is None and unicodedata.category(char) == "Cc" and char not in "\t\r":
+                what = "control character"
+            if what is None:
+                continue
+            found += 1
+            if found <= MAX_CHAR_PROBLEMS:
+                report.add(rel, lineno, col, f"invisible {what} U+{ord(char):04X} is not allowed; "
+                           "delete it (it can make text read differently from what it says)")
+    if found > MAX_CHAR_PROBLEMS:
+        report.add(rel, 1, 1, f"{found - MAX_CHAR_PROBLEMS} more invisible characters not listed")
+    return found == 0
+
+
+def _compose(text: str, rel: str, report: Report) -> yaml.Node | None:
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_node()
+    except _Refused as err:
+        report.add(rel, err.mark.line + 1, err.mark.column + 1, err.message)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        report.add(rel, line, col, _syntax_message(err))
+    except yaml.YAMLError as err:  # reader errors (e.g. a non-printable character) carry no mark
+        report.add(rel, 1, 1, f"YAML error: {err}")
+    except RecursionError:
+        report.add(rel, 1, 1, "YAML nests too deeply to read")
+    finally:
+        loader.dispose()
+    return None
+
+
+def _syntax_message(err: yaml.MarkedYAMLError) -> str:
+    problem = (err.problem or "invalid YAML").strip()
+    message = f"YAML syntax error: {problem}"
+    if err.context:
+        message += f" ({err.context.strip()})"
+    if "'\\t'" in problem or "\t" in problem:
+        message += "; indent with spaces, not tabs"
+    elif "expected a single document" in message:
+        message = "YAML syntax error: more than one document ('---') in one file"
+    return message
+
+
+class _Builder:
+    """Turns the composed node graph into plain values, recording marks and refusing traps."""
+
+    def __init__(self, doc: Document, report: Report):
+        self.doc = doc
+        self.report = report
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.report.add(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1,
+                        message)
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if depth > MAX_DEPTH:
+            self.fail(node, f"data nests more than {MAX_DEPTH} levels deep")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be plain text, not a list or mapping")
+                continue
+            key = key_node.value
+            here = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in result:
+                first = self.doc.key_marks[path + (key,)]
+                self.fail(key_node, f"duplicate key '{key}' (first at line {first[0]}); "
+                          "YAML would silently keep only the last one")
+                continue
+            self.doc.key_marks[path + (key,)] = here
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        text = node.value
+        if node.style is not None:  # quoted or block scalar: always text
+            return text
+        self.doc.plain[path] = text
+        tag = node.tag.removeprefix(_TAG)
+        if tag == "null":
+            return None
+        if tag == "bool":
+            if text in ("true", "false"):
+                return text == "true"
+            self.fail(node, f"'{text}' is read as true/false by some YAML parsers and as text by "
+                      f"others; write true or false, or put text in quotes: '{text}'")
+            return text
+        if tag in ("int", "float") and ":" in text:
+            self.fail(node, f"'{text}' is read as a base-60 number by YAML 1.1; put it in quotes: "
+                      f"'{text}'")
+            return text
+        if tag == "int":
+            if _PLAIN_INT.fullmatch(text):
+                return int(text)
+            self.fail(node, f"'{text}' is an octal, hex or grouped number in YAML 1.1; "
+                      f"put it in quotes if it is text: '{text}'")
+            return text
+        if tag == "float":
+            if _PLAIN_FLOAT.fullmatch(text):
+                return float(text)
+            self.fail(node, f"'{text}' is a special number in YAML (infinity or not-a-number); "
+                      f"put it in quotes if it is text: '{text}'")
+            return text
+        if tag == "timestamp" and not _ISO_DATE.fullmatch(text):
+            self.fail(node, f"'{text}' is read as a timestamp; dates are written YYYY-MM-DD, "
+                      "and times go in their own quoted field")
+            return text
+        return text  # str, and YYYY-MM-DD dates, which stay text and are checked by the schema

@@ -1,0 +1,103 @@
+"""Text markup rules, shared by validation (refuse) and rendering (escape).
+
+Data text is Markdown-inline at most: *emphasis*, **strong**, `code` and [links](https://…).
+`text_problems` lists what validation refuses in a text; `render_inline` turns a text into safe
+HTML whatever it contains, so that rendering stays safe even for data that skipped validation.
+
+Why hand-written rather than a Markdown library: the site needs a deliberately tiny subset whose
+every output passes through markupsafe's escaping, and whose links are only checked https URLs;
+a full Markdown parser would have to be configured down to that and still pass raw HTML through.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+_HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_TOKEN = re.compile(
+    r"`(?P<code>[^`\n]+)`"
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]*)\)"
+    r"|\*\*(?P<strong>[^*\n]+)\*\*"
+    r"|\*(?P<em>[^*\n]+)\*"
+)
+_TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"<[A-Za-z/!?][^\s>]*"),
+     "raw HTML ({found}) is not allowed in data; write plain text or Markdown"),
+    (re.compile(r"\{\{|\{%|\{#|%\}|\}\}|#\}"),
+     "template syntax ({found}) is not allowed in data: the site's macro engine would run it"),
+    (re.compile(r"!\["),
+     "Markdown images ({found}) are not allowed: the site loads nothing from other hosts"),
+    (re.compile(r"(?m)^\s*\[[^\]]+\]:"),
+     "reference-style link definitions ({found}) are not allowed; write [text](https://...)"),
+)
+
+
+def url_problem(url: str, deep: bool = False) -> str | None:
+    """Why `url` is not a safe https link (None when it is); `deep` also refuses home pages."""
+    if not url.isascii() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "must be written in ASCII with no spaces (percent-encode other characters)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is not a well-formed URL"
+    if parts.scheme.lower() != "https":
+        scheme = parts.scheme or "no scheme"
+        return f"must use https://, not {scheme if scheme == 'no scheme' else scheme + ':'}"
+    if "@" in parts.netloc or parts.username or parts.password:
+        return "must not carry a user name or password"
+    host = (parts.hostname or "").lower()
+    if not _HOST.fullmatch(host):
+        return f"has no valid host name ('{host}')"
+    if port not in (None, 443):
+        return "must not name a port"
+    if deep and parts.path.strip("/") in ("", "index.html", "index.htm", "index.php") \
+            and not parts.query:
+        return "is a home page; link the exact page that supports the statement"
+    return None
+
+
+def text_problems(text: str) -> list[str]:
+    """Every reason this text is refused (empty when it is fine)."""
+    problems = [template.format(found=f"'{m.group(0)}'")
+                for pattern, template in _TEXT_RULES for m in [pattern.search(text)] if m]
+    for match in re.finditer(r"\]\(\s*([^)\s]*)", text):
+        why = url_problem(match.group(1))
+        if why:
+            problems.append(f"link target '{match.group(1)[:60]}' {why}")
+    return problems
+
+
+def render_inline(text: str, mark_terms: Callable[[str], Markup] | None = None) -> Markup:
+    """Safe HTML for one text: the Markdown-inline subset, everything else escaped."""
+    plain = mark_terms or escape
+    out: list[str] = []
+    pos = 0
+    text = " ".join(text.split())
+    for match in _TOKEN.finditer(text):
+        out.append(plain(text[pos:match.start()]))
+        pos = match.end()
+        if match["code"] is not None:
+            out.append(Markup("<code>%s</code>") % match["code"])
+        elif match["label"] is not None:
+            if url_problem(match["url"]) is None:
+                out.append(Markup('<a href="%s">%s</a>') % (match["url"], plain(match["label"])))
+            else:  # never a link to an unchecked target
+                out.append(escape(match.group(0)))
+        elif match["strong"] is not None:
+            out.append(Markup("<strong>%s</strong>") % plain(match["strong"]))
+        else:
+            out.append(Markup("<em>%s</em>") % plain(match["em"]))
+    out.append(plain(text[pos:]))
+    return Markup("").join(out)
+
+
+def markdown_escape(text: str) -> str:
+    """Text made literal for a Markdown heading: HTML escaped, Markdown punctuation escaped."""
+    text = " ".join(text.split())
+    text = str(escape(text))
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", text)

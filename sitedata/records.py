@@ -1,0 +1,67 @@
+"""Located records: a record's values together with the file and path it came from.
+
+Shared by the validate and enrich stages, so that any rule can point at the exact line of the
+value it objects to, however the collection is laid out on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .collections import Collection
+from .loader import Document
+
+
+@dataclass(frozen=True)
+class Record:
+    collection: Collection
+    doc: Document
+    prefix: tuple  # path of the record inside its document: () or (index,)
+
+    @property
+    def data(self) -> dict:
+        value = self.doc.data
+        for step in self.prefix:
+            value = value[step]
+        return value
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id") if isinstance(self.data, dict) else None
+        return value if isinstance(value, str) else ""
+
+    def mark(self, *path: Any, key: bool = False) -> tuple[int, int]:
+        return self.doc.mark(self.prefix + tuple(path), key=key)
+
+
+def records_of(collection: Collection, docs: list[Document]) -> list[Record]:
+    """Every record of a collection, in file order."""
+    found: list[Record] = []
+    for doc in docs:
+        if collection.layout == "list":
+            if isinstance(doc.data, list):
+                found += [Record(collection, doc, (i,)) for i, item in enumerate(doc.data)
+                          if isinstance(item, dict)]
+        elif isinstance(doc.data, dict):
+            found.append(Record(collection, doc, ()))
+    return found
+
+
+def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every (path, value) pair inside a value, parents before children."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, path + (index,))
+
+
+def path_name(path: tuple) -> str:
+    """`updates[2].date` style name of the value at a path; 'the file' for the root."""
+    name = ""
+    for step in path:
+        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else step)
+    return name or "the file"

@@ -1,0 +1,94 @@
+"""Shared fixtures: a copy of the valid fixture data to break, and one real build of the site."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "valid"
+FIXTURE_DAY = datetime.date(2026, 11, 25)
+PYTHON = sys.executable
+MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
+sys.path.insert(0, str(ROOT))
+
+# Files a copied project needs to build (the data comes from the test).
+PROJECT_FILES = ("mkdocs.yml", "macros.py", "CONTRIBUTING.md")
+PROJECT_DIRS = ("sitedata", "docs", "overrides")
+
+
+class Project:
+    """A throwaway copy of the project whose data a test can change."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, rel: str, content: str | bytes | None) -> Path:
+        path = self.root / rel
+        if content is None:
+            path.unlink()
+            return path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def replace(self, rel: str, old: str, new: str) -> None:
+        text = (self.root / rel).read_text(encoding="utf-8")
+        if old not in text:
+            raise ValueError(f"{old!r} not in {rel}")
+        self.write(rel, text.replace(old, new, 1))
+
+    def problems(self) -> list[str]:
+        from sitedata import validate
+        report, _ = validate(self.root, FIXTURE_DAY)
+        return [str(p) for p in report.sorted()]
+
+    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, "SITE_BUILD_DATE": FIXTURE_DAY.isoformat(),
+                    "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": "", **(env or {})}
+        return subprocess.run(args, cwd=self.root, env=full_env, capture_output=True, text=True,
+                              timeout=300)
+
+    def validate_cli(self, **env) -> subprocess.CompletedProcess:
+        return self.run(PYTHON, "-m", "sitedata", "validate", env=env)
+
+    def build(self, **env) -> subprocess.CompletedProcess:
+        return self.run(MKDOCS, "build", "--strict", "--site-dir", "site", env=env)
+
+
+def copy_project(dest: Path, data: Path) -> Project:
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, dest / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(data, dest / "data")
+    (dest / "node_modules").mkdir()
+    (dest / "node_modules" / "world-atlas").symlink_to(ROOT / "node_modules" / "world-atlas")
+    return Project(dest)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The project's code with the small valid fixture data, ready to be broken."""
+    return copy_project(tmp_path, FIXTURE / "data")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site, built once per test session exactly as `make build` does."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
+    result = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        pytest.fail("the real site did not build:\n" + result.stdout + result.stderr)
+    return out

@@ -1,0 +1,317 @@
+"""Every kind of bad edit is refused with the exact file:line:col and message, in one run.
+
+Each case breaks the valid fixture data in one way. The same case is then checked three ways:
+in-process (exact messages), through `python -m sitedata validate` (what `make validate` runs)
+and through `mkdocs build` (which must fail and write no site). None may print a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import FIXTURE
+
+H = "# yaml-language-server: $schema=../../sitedata/schemas/source.schema.json\n"
+SOURCE = ("title: T\npublisher: P\nurl: https://example.org/a/b\npublished: 2026-01-01\n"
+          "kind: news\nlanguage: en\ncountry: india\n")
+BAD = "data/sources/bad.yaml"
+B = BAD + ":"
+
+
+@dataclass
+class Case:
+    name: str
+    expected: list[str]
+    files: dict = field(default_factory=dict)  # rel path -> new content (None deletes)
+    edits: list = field(default_factory=list)  # (rel path, old, new)
+
+
+def source(body: str, head: str = "id: bad\n") -> dict:
+    return {BAD: H + head + body}
+
+
+def edit(rel: str, old: str, new: str) -> tuple:
+    return (f"data/{rel}", old, new)
+
+
+OUTCOME = "outcomes/ai-dialogue.yaml"
+O = "data/" + OUTCOME + ":"
+DEFINITION = "definition: A standing group of officials."
+
+CASES = [
+    # YAML syntax
+    Case("unclosed-bracket", [B + "4:1: YAML syntax error: expected ',' or ']', but got "
+         "'<stream end>' (while parsing a flow sequence)"], source("title: [unclosed\n")),
+    Case("unclosed-quote", [B + "5:1: YAML syntax error: found unexpected end of stream "
+         "(while scanning a quoted scalar)"], source('title: "unclosed\npublisher: P\n')),
+    Case("bad-indentation", [B + "4:12: YAML syntax error: mapping values are not allowed here"],
+         source("title: T\n  publisher: P\n")),
+    Case("tab-indentation", [B + "4:1: YAML syntax error: found character '\\t' that cannot "
+         "start any token (while scanning for the next token); indent with spaces, not tabs"],
+         source("title: T\n\tpublisher: P\n")),
+    # duplicates
+    Case("duplicate-key", [B + "10:1: duplicate key 'title' (first at line 3); YAML would "
+         "silently keep only the last one"], source(SOURCE + "title: Again\n")),
+    Case("duplicate-id-in-list", ["data/glossary.yaml:7:7: glossary id 'quad' is used twice "
+         "(first at data/glossary.yaml:2); each must be unique"],
+         edits=[edit("glossary.yaml", "- id: jwg", "- id: quad")]),
+    Case("duplicate-id-across-files", [
+        "data/people/copy.yaml:2:5: id 'host-one' must match the file name 'copy.yaml': rename "
+        "the file or fix the id",
+        "data/people/host-one.yaml:2:5: people id 'host-one' is used twice (first at "
+        "data/people/copy.yaml:2); each must be unique"],
+         {"data/people/copy.yaml": (FIXTURE / "data/people/host-one.yaml").read_text()}),
+    # fields and types
+    Case("unknown-field", [B + "10:1: unknown field 'sorces'; allowed here: accessed, "
+         "archived_url, author, country, id, kind, language, note, published, publisher, title, "
+         "url"], source(SOURCE + "sorces: [x]\n")),
+    Case("unknown-field-with-hint", [O + "24:5: unknown field 'sorces' (did you mean "
+         "'sources'?); allowed here: date, sources, status, summary"],
+         edits=[edit(OUTCOME, "    sources: [wire-report]", "    sorces: [wire-report]")]),
+    Case("missing-field", [B + "2:1: missing the required field 'kind'"],
+         source(SOURCE.replace("kind: news\n", ""))),
+    Case("list-for-string", [B + "3:8: title must be text, not a list"],
+         source(SOURCE.replace("title: T", "title: [a, b]"))),
+    Case("number-for-date", [B + "6:12: published must be text, not the number 20260101; YAML "
+         "read '20260101' as a value of another type: put it in quotes"],
+         source(SOURCE.replace("published: 2026-01-01", "published: 20260101"))),
+    Case("empty-string", [B + "3:8: title '' must be one non-empty line of text (at most 200 "
+         "characters)"], source(SOURCE.replace("title: T", 'title: ""'))),
+    Case("whitespace-only", [B + "3:8: title ' ' must be one non-empty line of text (at most "
+         "200 characters)"], source(SOURCE.replace("title: T", 'title: "   "'))),
+    Case("no-sources", ["data/glossary.yaml:6:12: sources must cite at least one source id "
+         "from data/sources/"], edits=[edit("glossary.yaml", "sources: [wire-report]",
+                                            "sources: []")]),
+    # dates
+    Case("impossible-date", [B + "6:12: published '2026-13-45' must be a real date written "
+         "YYYY-MM-DD, e.g. 2026-01-16"],
+         source(SOURCE.replace("published: 2026-01-01", "published: 2026-13-45"))),
+    Case("day-month-year", [B + "6:12: published '15/01/2026' must be a real date written "
+         "YYYY-MM-DD, e.g. 2026-01-16"],
+         source(SOURCE.replace("published: 2026-01-01", "published: 15/01/2026"))),
+    Case("update-after-last-checked", [O + "15:15: last_checked 2026-03-01 is before the latest "
+         "update (2026-04-20); set it to the day you last looked"],
+         edits=[edit(OUTCOME, "last_checked: 2026-11-25", "last_checked: 2026-03-01")]),
+    Case("updates-out-of-order", [O + "21:11: updates[1].date 2026-01-10 is before "
+         "updates[0].date (2026-01-16); keep the log oldest first"],
+         edits=[edit(OUTCOME, "- date: 2026-04-20", "- date: 2026-01-10")]),
+    Case("date-in-future", [O + "15:15: last_checked 2027-01-01 is in the future (today is "
+         "2026-11-25)"], edits=[edit(OUTCOME, "last_checked: 2026-11-25",
+                                     "last_checked: 2027-01-01")]),
+    Case("itinerary-out-of-sequence", ["data/visit.yaml:45:11: itinerary[1] (2026-01-15) is out "
+         "of sequence: it comes after 2026-01-16 12:50; list events in the order they happened"],
+         edits=[edit("visit.yaml", "date: 2026-01-17\n    title: Metro",
+                     "date: 2026-01-15\n    title: Metro")]),
+    Case("event-outside-visit", ["data/visit.yaml:45:11: itinerary[1].date 2026-01-19 is "
+         "outside the visit (2026-01-15 to 2026-01-17)"],
+         edits=[edit("visit.yaml", "date: 2026-01-17\n    title: Metro",
+                     "date: 2026-01-19\n    title: Metro")]),
+    Case("tour-out-of-order", ["data/visit.yaml:25:12: tour[1].start 2026-01-15 is before the "
+         "previous stop's start (2026-01-18); list stops in order"],
+         edits=[edit("visit.yaml", "start: 2026-01-15\n    summary: Talks",
+                     "start: 2026-01-18\n    summary: Talks")]),
+    Case("role-ends-before-start", ["data/people/visitor-one.yaml:8:9: role ends (2024-01) "
+         "before it starts (2025-10)"],
+         edits=[edit("people/visitor-one.yaml", "from: 2025-10", "from: 2025-10\n    to: 2024-01")]),
+    Case("bad-time", ["data/visit.yaml:34:11: itinerary[0].time '25:00' must be a 24-hour time "
+         "written HH:MM in quotes, e.g. '10:30'"],
+         edits=[edit("visit.yaml", 'time: "12:50"', 'time: "25:00"')]),
+    # YAML 1.1 traps
+    Case("yes-as-boolean", [B + "3:8: 'yes' is read as true/false by some YAML parsers and as "
+         "text by others; write true or false, or put text in quotes: 'yes'"],
+         source(SOURCE.replace("title: T", "title: yes"))),
+    Case("no-as-boolean", [B + "8:11: 'no' is read as true/false by some YAML parsers and as "
+         "text by others; write true or false, or put text in quotes: 'no'"],
+         source(SOURCE.replace("language: en", "language: no"))),
+    Case("time-as-number", [B + "3:8: '12:30' is read as a base-60 number by YAML 1.1; put it in "
+         "quotes: '12:30'"], source(SOURCE.replace("title: T", "title: 12:30"))),
+    Case("version-as-number", [B + "3:8: title must be text, not the number 1.1; YAML read "
+         "'1.10' as a value of another type: put it in quotes"],
+         source(SOURCE.replace("title: T", "title: 1.10"))),
+    Case("null-required", [B + "3:7: title must be text, not nothing (an empty value)"],
+         source(SOURCE.replace("title: T", "title:"))),
+    # references
+    Case("unknown-source", ["data/glossary.yaml:6:13: sources[0] refers to 'wire-reprot', which "
+         "does not exist (no file data/sources/wire-reprot.yaml); did you mean 'wire-report'?"],
+         edits=[edit("glossary.yaml", "sources: [wire-report]", "sources: [wire-reprot]")]),
+    Case("unknown-person", ["data/visit.yaml:48:20: itinerary[1].participants[0] refers to "
+         "'visitor-two', which does not exist (no file data/people/visitor-two.yaml); did you "
+         "mean 'visitor-one'?"],
+         edits=[edit("visit.yaml", "participants: [visitor-one]", "participants: [visitor-two]")]),
+    Case("unknown-speaker", ["data/visit.yaml:41:16: itinerary[0].quote.speaker refers to "
+         "'nobody', which does not exist (no file data/people/nobody.yaml)"],
+         edits=[edit("visit.yaml", "speaker: host-one", "speaker: nobody")]),
+    # enumerations
+    Case("status-not-allowed", [O + "22:13: updates[1].status 'done' is not one of announced, "
+         "in-progress, delivered, stalled"],
+         edits=[edit(OUTCOME, "status: in-progress", "status: done")]),
+    Case("kind-not-allowed", [B + "7:7: kind 'blog' is not one of official, news, analysis, "
+         "reference"], source(SOURCE.replace("kind: news", "kind: blog"))),
+    # URLs
+    Case("http-url", [B + "5:6: url 'http://example.org/a/b' must be an https:// URL written in "
+         "ASCII with no spaces"], source(SOURCE.replace("https://", "http://"))),
+    Case("javascript-url", [B + "5:6: url 'javascript:alert(1)' must be an https:// URL written "
+         "in ASCII with no spaces"],
+         source(SOURCE.replace("https://example.org/a/b", '"javascript:alert(1)"'))),
+    Case("data-url", [B + "5:6: url 'data:text/html;base64,PHNjcmlwdD4=' must be an https:// "
+         "URL written in ASCII with no spaces"],
+         source(SOURCE.replace("https://example.org/a/b", '"data:text/html;base64,PHNjcmlwdD4="'))),
+    Case("vbscript-url", [B + "5:6: url 'vbscript:msgbox' must be an https:// URL written in "
+         "ASCII with no spaces"], source(SOURCE.replace("https://example.org/a/b",
+                                                        '"vbscript:msgbox"'))),
+    Case("credentials-in-url", [B + "5:6: url 'https://user:pw@example.org/a' must not carry a "
+         "user name or password"],
+         source(SOURCE.replace("https://example.org/a/b", "https://user:pw@example.org/a"))),
+    Case("malformed-url", [B + "5:6: url 'https://exa mple.org/a' must be an https:// URL "
+         "written in ASCII with no spaces"],
+         source(SOURCE.replace("https://example.org/a/b", "https://exa mple.org/a"))),
+    Case("no-host", [B + "5:6: url 'https:///a/b' has no valid host name ('')"],
+         source(SOURCE.replace("https://example.org/a/b", "https:///a/b"))),
+    Case("home-page-url", [B + "5:6: url 'https://example.org/' is a home page; link the exact "
+         "page that supports the statement"],
+         source(SOURCE.replace("https://example.org/a/b", "https://example.org/"))),
+    # markup and templates
+    Case("script-tag", [B + "3:8: title: raw HTML ('<script') is not allowed in data; write "
+         "plain text or Markdown"], source(SOURCE.replace("title: T", "title: <script>x</script>"))),
+    Case("img-onerror", [B + "3:8: title: raw HTML ('<img') is not allowed in data; write plain "
+         "text or Markdown"], source(SOURCE.replace("title: T", "title: 'x <img src=x onerror=y>'"))),
+    Case("iframe", ["data/glossary.yaml:10:15: definition: raw HTML ('<iframe') is not allowed "
+         "in data; write plain text or Markdown"],
+         edits=[edit("glossary.yaml", DEFINITION, "definition: '<iframe src=x></iframe>'")]),
+    Case("markdown-script-link", ["data/glossary.yaml:10:15: definition: link target "
+         "'javascript:alert(1' must use https://, not javascript:"],
+         edits=[edit("glossary.yaml", DEFINITION, "definition: 'A [g](javascript:alert(1)) x.'")]),
+    Case("markdown-image", ["data/glossary.yaml:10:15: definition: Markdown images ('![') are "
+         "not allowed: the site loads nothing from other hosts"],
+         edits=[edit("glossary.yaml", DEFINITION, "definition: 'A ![x](https://e.example/x.png)'")]),
+    Case("reference-definition", ["data/glossary.yaml:10:15: definition: reference-style link "
+         "definitions ('[x]:') are not allowed; write [text](https://...)"],
+         edits=[edit("glossary.yaml", DEFINITION, 'definition: "[x]: https://e.example/"')]),
+    Case("template-expression", [B + "3:8: title: template syntax ('{{') is not allowed in data: "
+         "the site's macro engine would run it"],
+         source(SOURCE.replace("title: T", 'title: "{{ config }}"'))),
+    Case("template-statement", [B + "3:8: title: template syntax ('{%') is not allowed in data: "
+         "the site's macro engine would run it"],
+         source(SOURCE.replace("title: T", "title: \"{% include 'x' %}\""))),
+    # YAML tags, aliases
+    Case("python-tag", [B + "3:8: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is "
+         "not allowed; data files hold plain text, lists and mappings only"],
+         source(SOURCE.replace("title: T", "title: !!python/object/apply:os.system ['ls']"))),
+    Case("unknown-tag", [B + "3:8: YAML tag '!custom' is not allowed; data files hold plain text, "
+         "lists and mappings only"], source(SOURCE.replace("title: T", "title: !custom x"))),
+    Case("billion-laughs", [B + "3:4: anchor '&a' is not allowed; write each value out in full"],
+         source("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b]\n"
+                "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d]\n")),
+    # files
+    Case("not-utf8", [B + "2:11: byte 0xe9 is not valid UTF-8; save the file as UTF-8"],
+         {BAD: "id: bad\ntitle: caf\xe9\n".encode("latin-1")}),
+    Case("utf16", [B + "1:1: file is UTF-16; save it as UTF-8"],
+         {BAD: "id: bad\n".encode("utf-16")}),
+    Case("empty-file", [B + "1:1: file is empty; expected YAML data (see the schema named on "
+         "line 1)"], {BAD: ""}),
+    Case("comments-only", [B + "1:1: file is empty; expected YAML data (see the schema named on "
+         "line 1)"], {BAD: H}),
+    Case("top-level-list", [B + "1:1: the file must be a mapping of fields, not a list"],
+         {BAD: "- a\n- b\n"}),
+    Case("top-level-mapping", ["data/glossary.yaml:1:1: the file must be a list, not a mapping "
+         "of fields"], {"data/glossary.yaml": "id: x\n"}),
+    Case("byte-order-mark", [B + "1:1: file starts with a byte-order mark; save it as UTF-8 "
+         "without BOM"], {BAD: b"\xef\xbb\xbfid: bad\n"}),
+    Case("huge-file", [B + "1:1: file is 300,011 bytes; the limit is 262,144 (split it, one "
+         "record per file)"], {BAD: "id: bad\n# " + "x" * 300000 + "\n"}),
+    Case("deep-nesting", [B + "1:1: YAML nests too deeply to read"],
+         {BAD: "a: " + "[" * 2000 + "]" * 2000 + "\n"}),
+    Case("two-documents", [B + "2:1: YAML syntax error: more than one document ('---') in one "
+         "file"], {BAD: "id: bad\n---\nid: again\n"}),
+    Case("file-name-mismatch", [B + "2:5: id 'other' must match the file name 'bad.yaml': "
+         "rename the file or fix the id"], source(SOURCE, head="id: other\n")),
+    Case("stray-files", [
+        "data/outcome.yaml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
+        "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
+        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml",
+        "data/sources/x.yml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
+        "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
+        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml"],
+         {"data/outcome.yaml": "x: 1\n", "data/sources/x.yml": "id: x\n"}),
+    Case("empty-collection", ["data/outcomes/:1:1: folder data/outcomes/ has no <id>.yaml files; "
+         "the site needs at least one"], {"data/" + OUTCOME: None}),
+    # invisible characters
+    Case("bidi-control", [B + "3:9: invisible bidirectional control U+202E is not allowed; "
+         "delete it (it can make text read differently from what it says)"],
+         source(SOURCE.replace("title: T", "title: a\u202eb"))),
+    Case("zero-width-space-in-id", [B + "2:7: invisible zero-width space U+200B is not allowed; "
+         "delete it (it can make text read differently from what it says)"],
+         source(SOURCE, head="id: ba\u200bd\n")),
+    Case("zero-width-joiner-in-id", [B + "2:5: id 'ba\u200dd' must be kebab-case (lower-case "
+         "letters, digits and single hyphens, e.g. 'ai-dialogue')"],
+         source(SOURCE, head="id: ba\u200dd\n")),
+    Case("zero-width-joiner-in-url", [B + "5:6: url 'https://exa\u200dmple.org/a' must be an "
+         "https:// URL written in ASCII with no spaces"],
+         source(SOURCE.replace("https://example.org/a/b", "https://exa\u200dmple.org/a"))),
+    Case("control-character", [B + "3:9: invisible control character U+0007 is not allowed; "
+         "delete it (it can make text read differently from what it says)"],
+         source(SOURCE.replace("title: T", "title: a\x07b"))),
+    # editorial rules
+    Case("perspective-without-own-source", ["data/topics/quad.yaml:20:14: perspectives[0] gives "
+         "china's view but cites no source from china (sources here are from: india)"],
+         edits=[edit("topics/quad.yaml", "sources: [mfa-china-presser]", "sources: [wire-report]")]),
+    Case("quote-too-long", ["data/visit.yaml:40:13: itinerary[0].quote.text quotes 45 words; keep "
+         "quotations to 40 words and paraphrase the rest"],
+         edits=[edit("visit.yaml", "text: A short quotation.", "text: " + " ".join(["w"] * 45))]),
+    Case("analysis-without-whose", ["data/visit.yaml:10:11: significance[0] cites only analysis; "
+         "add 'whose:' to say whose analysis it is"],
+         edits=[edit("visit.yaml", "    whose: Example Institute\n", "")]),
+]
+
+
+def apply(project, case: Case) -> None:
+    for rel, content in case.files.items():
+        project.write(rel, content)
+    for rel, old, new in case.edits:
+        project.replace(rel, old, new)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_problem_is_reported_exactly(project, case):
+    apply(project, case)
+    assert project.problems() == case.expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_validate_command_reports_it_and_fails(project, case):
+    apply(project, case)
+    result = project.validate_cli()
+    assert result.returncode == 1
+    for line in case.expected:
+        assert line in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.rstrip().endswith("See CONTRIBUTING.md#fixing-validation-errors")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_build_reports_it_and_publishes_nothing(project, case):
+    apply(project, case)
+    result = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    for line in case.expected:
+        assert line in output
+    assert "Traceback" not in output
+    assert not (project.root / "site").exists()
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(project):
+    for case in (CASES[4], CASES[33], CASES[20]):  # a duplicate key, a bad status, a bad sequence
+        apply(project, case)
+    problems = project.problems()
+    assert problems == sorted(problems)
+    assert len(problems) == 3
+    result = project.validate_cli()
+    assert "3 data errors in 3 files; nothing was published." in result.stderr
+
+
+def test_fixture_data_is_valid(project):
+    assert project.problems() == []

@@ -1,0 +1,234 @@
+"""Each pipeline stage on good input: load, enrich, views (macros), field reference, export."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import jsonschema
+import pytest
+
+from conftest import FIXTURE_DAY
+from sitedata.collections import COLLECTIONS
+from sitedata.enrich import enrich
+from sitedata.export import export_schema, write_api, write_feeds
+from sitedata.fields import field_table
+from sitedata.loader import load_document
+from sitedata.problems import Problem, Report
+from sitedata.schema import bundled, enum_of
+from sitedata.site import validate
+from sitedata.views import Views, page_url
+
+
+@pytest.fixture
+def site(project):
+    report, records = validate(project.root, FIXTURE_DAY)
+    assert not report
+    return enrich(records, FIXTURE_DAY)
+
+
+@pytest.fixture
+def views(site, project):
+    v = Views(site, "https://github.com/o/r", root=project.root)
+    v.start_page("visit.md")
+    return v
+
+
+# -- load ------------------------------------------------------------------------------------
+
+def test_loader_keeps_dates_as_text_and_marks_every_value(tmp_path):
+    path = tmp_path / "data" / "x.yaml"
+    path.parent.mkdir()
+    path.write_text("# c\nday: 2026-01-16\nn: 3\nok: true\nname: 茂木 敏充\nlist:\n  - a\n",
+                    encoding="utf-8")
+    report = Report()
+    doc = load_document(tmp_path, path, report)
+    assert not report
+    assert doc.data == {"day": "2026-01-16", "n": 3, "ok": True, "name": "茂木 敏充",
+                        "list": ["a"]}
+    assert doc.mark(("list", 0)) == (7, 5)
+    assert doc.mark(("name",), key=True) == (5, 1)
+    assert doc.mark(("nothing", "here")) == (2, 1)
+
+
+def test_loader_accepts_joiners_inside_indic_words(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("term: \u0915\u094d\u200d\u0937\n", encoding="utf-8")
+    report = Report()
+    assert load_document(tmp_path, path, report).data == {"term": "\u0915\u094d\u200d\u0937"}
+    assert not report
+
+
+def test_github_annotation_escapes_its_fields():
+    problem = Problem("data/a,b.yaml", 3, 4, "50% of 'x':\nnext")
+    assert problem.annotation() == ("::error file=data/a%2Cb.yaml,line=3,col=4,title=Data error"
+                                    "::50%25 of 'x':%0Anext")
+
+
+def test_report_prints_annotations_only_on_github(monkeypatch):
+    report = Report()
+    report.add("data/x.yaml", 2, 3, "bad")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert "::error file=data/x.yaml,line=2,col=3,title=Data error::bad" in report.format()
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert "::error" not in report.format()
+
+
+# -- enrich ----------------------------------------------------------------------------------
+
+def test_outcome_status_is_derived_from_its_latest_update(site):
+    (outcome,) = site.outcomes
+    assert outcome.status == "in-progress"
+    assert outcome.status_since == "2026-04-20"
+    assert outcome.days_since_evidence == (FIXTURE_DAY - datetime.date(2026, 4, 20)).days
+    assert outcome.is_overdue  # deadline 2026-04-30 passed, not delivered
+
+
+def test_delivered_outcome_is_never_overdue(project):
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: delivered")
+    _, records = validate(project.root, FIXTURE_DAY)
+    (outcome,) = enrich(records, FIXTURE_DAY).outcomes
+    assert outcome.status == "delivered" and not outcome.is_overdue
+
+
+def test_outcome_before_its_deadline_is_not_overdue(site):
+    (outcome,) = enrich(site.records, datetime.date(2026, 4, 30)).outcomes
+    assert not outcome.is_overdue
+
+
+def test_sources_know_every_place_that_cites_them(site):
+    places = {(c.page, c.anchor) for c in site.cited_by["mea-briefing"]}
+    assert ("outcomes.md", "outcome-ai-dialogue") in places
+    assert ("visit.md", "event-dialogue") in places
+    assert ("index.md", "") in places
+    assert ("quad.md", "background") in places
+    assert ("people.md", "person-host-one") in places
+    china = {(c.page, c.anchor) for c in site.cited_by["mfa-china-presser"]}
+    assert ("china.md", "perspectives") in china
+
+
+# -- views (the macros) ----------------------------------------------------------------------
+
+def test_page_urls_follow_mkdocs_directory_urls():
+    assert page_url("index.md") == ""
+    assert page_url("visit.md") == "visit/"
+    assert page_url("sub/index.md") == "sub/"
+
+
+def test_links_between_pages_are_relative(views):
+    assert views.url("sources.md", "src-x") == "../sources/#src-x"
+    assert views.url("index.md") == "../"
+    assert views.url("visit.md", "day-by-day") == "#day-by-day"
+    views.start_page("index.md")
+    assert views.url("sources.md") == "sources/"
+
+
+def test_citations_are_numbered_in_order_of_first_use(views):
+    first = views.cite("wire-report")
+    second = views.cite("mea-briefing", "wire-report")
+    assert 'href="#cite-note-1"' in first and ">[1]<" in first
+    assert ">[2]<" in second and 'id="cite-ref-1-2"' in second
+    references = views.end_page()
+    assert references.index('id="cite-note-1"') < references.index('id="cite-note-2"')
+    assert "## References {#references}" in references
+    assert '<a href="#cite-ref-1-1"' in references and '<a href="#cite-ref-1-2"' in references
+
+
+def test_cite_refuses_an_unknown_source(views):
+    with pytest.raises(KeyError, match="visit.md: cite\\(\\) names unknown source id"):
+        views.cite("no-such-source")
+
+
+def test_every_page_gets_the_glossary_as_abbreviations(views):
+    assert "*[JWG]: Joint Working Group" in views.end_page()
+
+
+def test_itinerary_has_a_heading_per_day_and_event(views):
+    markdown = views.itinerary()
+    assert "### Friday 16 January 2026 {#day-2026-01-16}" in markdown
+    assert "#### Strategic Dialogue {#event-dialogue}" in markdown
+    assert '<time datetime="2026-01-16T12:50+05:30">12:50 IST</time>' in markdown
+    assert "“A short quotation.”" in markdown
+
+
+def test_outcome_sections_show_wording_deadline_status_and_log(views):
+    markdown = views.outcome_sections()
+    assert "### AI Dialogue {#outcome-ai-dialogue}" in markdown
+    assert "India&#39;s wording" in markdown and "launched the AI Dialogue" in markdown
+    assert "No wording of its own found" in markdown  # Japan's side is missing
+    assert "overdue: the stated deadline (early 2026) passed on 30 April 2026" in markdown
+    assert markdown.count('class="ij-status ij-status--') >= 3
+    assert "https://github.com/o/r/edit/main/data/outcomes/ai-dialogue.yaml" in markdown
+
+
+def test_outcome_overview_counts_every_status(views):
+    html = views.outcome_overview()
+    for status in enum_of("outcome.schema.json", "updates", "[]", "status"):
+        assert f"ij-counts__item--{status}" in html
+
+
+def test_topic_page_groups_perspectives_by_holder(views):
+    views.start_page("quad.md")
+    markdown = views.topic_page("quad")
+    assert "## Background {#background}" in markdown
+    assert "## Perspectives {#perspectives}" in markdown
+    assert "### China {#view-china}" in markdown
+    with pytest.raises(KeyError, match="no topic 'nope'"):
+        views.topic_page("nope")
+
+
+def test_key_facts_are_computed_from_the_data(views):
+    views.start_page("index.md")
+    html = views.key_facts()
+    assert "15 January 2026 to 17 January 2026 (3 days), New Delhi" in html
+    assert "Philippines → India" in html
+    assert "1: 1 in progress" in html
+
+
+def test_tour_map_draws_every_stop(views):
+    html = str(views.tour_map())
+    assert html.count('class="ij-map__stop"') == 2
+    assert "1. Manila, Philippines" in html and "2. New Delhi, India" in html
+    assert 'class="ij-map__land ij-map__land--visited"' in html
+
+
+def test_timeline_marks_planned_entries(views, site):
+    site.timeline.append({"id": "later", "date": "2027", "title": "Later", "summary": "s",
+                          "tags": ["bilateral"], "sources": ["wire-report"]})
+    html = views.timeline_list()
+    assert html.index('id="tl-later"') < html.index('id="tl-dialogue-2026"')  # newest first
+    assert "(planned)" in html
+    assert views.timeline_graphic().count("<circle") == 3
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS, ids=lambda c: c.name)
+def test_field_reference_lists_every_field_of_the_schema(collection):
+    schema = bundled(collection.schema)
+    record = schema["items"] if schema.get("type") == "array" else schema
+    rows = {row["name"] for row in field_table(collection.schema)["fields"]}
+    assert set(record["properties"]) <= rows
+
+
+# -- export ----------------------------------------------------------------------------------
+
+def test_every_api_file_validates_against_its_published_schema(site, tmp_path):
+    write_api(site, tmp_path, "2026-11-25T00:00:00Z")
+    index = json.loads((tmp_path / "index.json").read_text())
+    assert [c["name"] for c in index["collections"]] == [c.name for c in COLLECTIONS]
+    for collection in COLLECTIONS:
+        document = json.loads((tmp_path / f"{collection.name}.json").read_text())
+        schema = json.loads((tmp_path / f"{collection.name}.schema.json").read_text())
+        assert schema == export_schema(collection)
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()) \
+            .validate(document)
+
+
+def test_feeds_list_updates_newest_first(site, tmp_path):
+    (combined, single) = write_feeds(site, tmp_path, "https://example.org/site/")
+    import feedparser
+    feed = feedparser.parse(combined.read_text())
+    assert feed.version == "atom10" and not feed.bozo
+    dates = [e.updated for e in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert feed.entries[0].link == "https://example.org/site/outcomes/#outcome-ai-dialogue"
+    assert single.name == "outcome-ai-dialogue.xml"

@@ -1,0 +1,117 @@
+"""Rendering is safe by construction: payloads fed straight to the renderers, bypassing validation,
+come out inert (escaped text, no live tags, no unchecked links)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from markupsafe import Markup
+
+from sitedata.enrich import enrich
+from sitedata.markup import markdown_escape, render_inline, text_problems, url_problem
+from sitedata.render import Citations, Renderer, Terms
+from sitedata.site import validate
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "<iframe src=https://evil.example/></iframe>",
+    "[click](javascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD4=)",
+    "[click](vbscript:msgbox(1))",
+    "[click](https://user:pw@evil.example/x)",
+    "![pixel](https://evil.example/p.png)",
+    "{{ config.repo_url }} {% include 'x' %}",
+    "x\" onmouseover=\"alert(1)",
+    "a | b\nc | d",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_inline_text_is_inert(payload):
+    html = str(render_inline(payload))
+    for tag in ("<script", "<img", "<iframe", "<svg"):
+        assert tag not in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert all(h.startswith("https://") and "@" not in h for h in hrefs)
+    assert "\n" not in html
+
+
+def test_inline_allows_only_the_subset():
+    html = render_inline("*a* **b** `c` [d](https://example.org/x)")
+    assert html == Markup('<em>a</em> <strong>b</strong> <code>c</code> '
+                          '<a href="https://example.org/x">d</a>')
+
+
+def test_link_with_credentials_is_not_a_link():
+    html = render_inline("[x](https://user:pw@evil.example/x)")
+    assert "<a " not in html
+    assert html == Markup("[x](https://user:pw@evil.example/x)")
+
+
+def test_attribute_quotes_are_escaped():
+    assert render_inline('x" onmouseover="y') == Markup("x&#34; onmouseover=&#34;y")
+
+
+def test_glossary_terms_are_escaped_and_marked():
+    terms = Terms([{"term": "Quad", "expansion": 'Quad "<b>"', "definition": "d"},
+                   {"term": "R&D", "definition": "research"}])
+    html = str(render_inline("The Quad & R&D <b>", terms))
+    assert '<abbr title="Quad &#34;&lt;b&gt;&#34;">Quad</abbr>' in html
+    assert '<abbr title="research">R&amp;D</abbr>' in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_terms_match_whole_words_only():
+    terms = Terms([{"term": "Quad", "definition": "d"}])
+    assert "<abbr" not in str(render_inline("Quadrilateral and quad-core", terms))
+
+
+def test_markdown_heading_text_is_literal():
+    assert markdown_escape("A *b* <i>|{#x}") == r"A \*b\* &lt;i&gt;\|\{\#x\}"
+
+
+def test_citation_tooltip_escapes_source_fields():
+    cites = Citations({"s": {"title": '"><script>', "publisher": "<b>P</b>",
+                             "published": "2026-01-16"}}, "../sources/")
+    html = str(cites.cite(["s"]))
+    assert "<script" not in html and "<b>" not in html
+    assert 'href="#cite-note-1"' in html
+
+
+def test_templates_escape_raw_records(project):
+    """A record that skipped validation renders inert through the real templates."""
+    report, records = validate(project.root, datetime.date(2026, 11, 25))
+    assert not report
+    site = enrich(records, datetime.date(2026, 11, 25))
+    term = site.glossary[0]
+    term["definition"] = "<script>alert(1)</script> [x](javascript:alert(1)) | pipe\nline"
+    term["term"] = "<img src=x onerror=alert(1)>"
+    renderer = Renderer(Terms([]))
+    html = str(renderer.render("glossary.html", terms=site.glossary,
+                               cite=Citations(site.sources, "").cite))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+    assert 'href="javascript' not in html
+
+
+def test_validation_refuses_what_rendering_neutralises():
+    for payload in PAYLOADS[:10]:
+        assert text_problems(payload), payload
+
+
+@pytest.mark.parametrize("url,why", [
+    ("https://example.org/a", None),
+    ("https://example.org/", "is a home page; link the exact page that supports the statement"),
+    ("https://example.org/index.html", "is a home page; link the exact page that supports the "
+                                        "statement"),
+    ("http://example.org/a", "must use https://, not http:"),
+    ("https://example.org:8443/a", "must not name a port"),
+    ("https://[::1]/a", "has no valid host name ('::1')"),
+    ("https://localhost/a", "has no valid host name ('localhost')"),
+])
+def test_url_rules(url, why):
+    assert url_problem(url, deep=True) == why
