@@ -3,7 +3,8 @@
     api/v1/index.json              {"collections": [{"name", "data", "schema", "count"}, ...]}
     api/v1/<name>.json             {"schema_version", "generated_at", "collection", "items": [...]}
     api/v1/<name>.schema.json      the JSON Schema of that file (the editors' schema, bundled)
-    feeds/outcomes.xml             Atom: every outcome update, newest first
+    feed.xml                       Atom: every outcome update, newest first (at the site root:
+                                   Material fetches sitemap.xml beside every rel=alternate link)
     feeds/outcome-<id>.xml         Atom: one outcome's updates
 
 Items are the records exactly as editors wrote them (ids and source ids kept); nothing derived
@@ -30,7 +31,7 @@ SCHEMA_VERSION = "1.0.0"  # fields are only ever added in v1; see docs/data.md
 def write_all(site: Site, site_dir: Path, site_url: str, generated_at: str) -> list[Path]:
     """Write every export under site_dir; return the paths written."""
     written = write_api(site, Path(site_dir) / "api" / "v1", generated_at)
-    written += write_feeds(site, Path(site_dir) / "feeds", site_url.rstrip("/") + "/")
+    written += write_feeds(site, Path(site_dir), site_url.rstrip("/") + "/")
     return written
 
 
@@ -88,30 +89,32 @@ def _write_json(path: Path, value: object) -> Path:
     return path
 
 
-def write_feeds(site: Site, out: Path, base: str) -> list[Path]:
+def write_feeds(site: Site, site_dir: Path, base: str) -> list[Path]:
+    out = site_dir / "feeds"
     out.mkdir(parents=True, exist_ok=True)
     page = base + "outcomes/"
-    written = [_feed(site, site.outcomes, out / "outcomes.xml", base,
+    written = [_feed(site, site.outcomes, site_dir / "feed.xml", base,
                      "Outcome updates: India–Japan after Motegi's January 2026 visit",
-                     page, "outcomes")]
+                     page, "feed.xml")]
     for outcome in site.outcomes:
         name = f"outcome-{outcome.data['id']}"
         written.append(_feed(site, [outcome], out / f"{name}.xml", base,
                              f"Outcome updates: {outcome.data['title']}",
-                             f"{page}#outcome-{outcome.data['id']}", name))
+                             f"{page}#outcome-{outcome.data['id']}", f"feeds/{name}.xml"))
     return written
 
 
 def _feed(site: Site, outcomes: list[OutcomeView], path: Path, base: str, title: str,
-          page: str, name: str) -> Path:
+          page: str, rel: str) -> Path:
+    """One Atom file at `path`, published at `base` + `rel`."""
     entries = [(o, i, u) for o in outcomes for i, u in enumerate(o.data["updates"], start=1)]
     entries.sort(key=lambda e: (e[2]["date"], e[0].data["id"], e[1]))
     feed = FeedGenerator()
-    feed.id(f"{base}feeds/{name}.xml")
+    feed.id(base + rel)
     feed.title(title)
     feed.author({"name": "India–Japan Explainer editors"})
     feed.link(href=page, rel="alternate")
-    feed.link(href=f"{base}feeds/{name}.xml", rel="self")
+    feed.link(href=base + rel, rel="self")
     feed.language("en")
     feed.subtitle("Dated, sourced evidence on each deliverable; status shows what public "
                   "evidence shows, not what was promised.")

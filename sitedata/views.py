@@ -138,7 +138,7 @@ class Views:
 
     def feed_link(self) -> Markup:
         return Markup('<p class="ij-feed">%s</p>') % self.site_file(
-            "feeds/outcomes.xml", "Subscribe to outcome updates (Atom feed)")
+            "feed.xml", "Subscribe to outcome updates (Atom feed)")
 
     # -- macros: home and visit ----------------------------------------------------------------
 

@@ -1,0 +1,109 @@
+"""Every page in real Chromium: no console errors, no request off the site, search, the colour
+toggle, phones, and axe-core's accessibility rules in both colour schemes."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser_fixtures import AXE
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "visit/", "outcomes/", "claims/", "quad/", "economic-security/", "china/",
+         "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "contribute/",
+         "no-such-page/"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def _open(context, url):
+    """Open a page, recording console errors, script errors and requests to other hosts."""
+    seen = {"errors": [], "offsite": []}
+    page = context.new_page()
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname
+        if host not in ("127.0.0.1", None):
+            seen["offsite"].append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", guard)
+    page.goto(url, wait_until="networkidle")
+    return page, seen
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_and_stays_on_the_site(context_factory, site_url, path):
+    page, seen = _open(context_factory(), site_url + path)
+    if path == "no-such-page/":  # http.server sends no 404.html: open it directly
+        page, seen = _open(context_factory(), site_url + "404.html")
+    expected_errors = []
+    assert seen["errors"] == expected_errors
+    assert seen["offsite"] == []
+    assert page.title()
+
+
+@pytest.mark.parametrize("path", PAGES[:-1])
+def test_no_horizontal_scrolling_on_a_phone(context_factory, site_url, path):
+    page, _ = _open(context_factory(viewport={"width": 360, "height": 740}), site_url + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path or 'home'} is {width}px wide at 360px"
+
+
+def test_search_finds_the_quad(context_factory, site_url):
+    page, seen = _open(context_factory(), site_url)
+    page.click("label[for='__search']")
+    page.fill("input[data-md-component='search-query']", "Quad")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert results.count() > 0
+    assert "Quad" in page.locator(".md-search-result").inner_text()
+    assert page.locator(".md-search-result mark").count() > 0  # highlighted
+    assert seen["errors"] == [] and seen["offsite"] == []
+
+
+def test_colour_toggle_switches_between_light_and_dark(context_factory, site_url):
+    page, _ = _open(context_factory(color_scheme="light"), site_url)
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.click("form[data-md-component='palette'] label:visible")
+    page.wait_for_function(f"{scheme} === 'slate'")
+    page.reload()
+    assert page.evaluate(scheme) == "slate"  # the choice is remembered
+
+
+def test_dark_system_setting_is_respected(context_factory, site_url):
+    page, _ = _open(context_factory(color_scheme="dark"), site_url)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+def test_citation_links_jump_to_their_reference(context_factory, site_url):
+    page, _ = _open(context_factory(), site_url + "outcomes/")
+    first = page.locator("sup.ij-cite a").first
+    assert "(" in first.get_attribute("title")  # title (publisher, date)
+    first.click()
+    target = page.evaluate("location.hash")
+    assert target.startswith("#cite-note-")
+    assert page.locator(target).is_visible()
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           AXE_TAGS)
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES[:-1])
+def test_axe_finds_no_accessibility_violations(context_factory, site_url, path, scheme):
+    page, _ = _open(context_factory(color_scheme=scheme), site_url + path)
+    violations = _axe(page)
+    assert violations == [], json.dumps(violations, indent=1)

@@ -1,0 +1,224 @@
+"""The real site, built once with the real data, checked as HTML: pages, links, citations, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import feedparser
+import jsonschema
+import pytest
+from lxml import html as lxml_html
+
+from conftest import ROOT
+
+PAGES = ["index.html", "visit/index.html", "outcomes/index.html", "claims/index.html",
+         "quad/index.html", "economic-security/index.html", "china/index.html",
+         "timeline/index.html", "people/index.html", "glossary/index.html",
+         "sources/index.html", "data/index.html", "about/index.html", "contribute/index.html"]
+MIN_WORDS = 300  # "at least a few hundred words" of real content per page
+SITE_HOST = "127.0.0.1"
+
+
+class Page:
+    def __init__(self, site: Path, rel: str):
+        self.rel = rel
+        self.path = site / rel
+        self.text = self.path.read_text(encoding="utf-8")
+        self.tree = lxml_html.fromstring(self.text)
+        self.url = "http://" + SITE_HOST + "/" + rel  # a base to resolve relative links against
+
+    @property
+    def article(self):
+        (article,) = self.tree.xpath("//article[contains(@class, 'md-content__inner')]")
+        return article
+
+    def ids(self) -> set[str]:
+        return set(self.tree.xpath("//@id"))
+
+
+@pytest.fixture(scope="session")
+def pages(built_site) -> dict[str, Page]:
+    return {rel: Page(built_site, rel) for rel in PAGES + ["404.html"]}
+
+
+def _target(site: Path, url: str) -> Path:
+    path = unquote(urlsplit(url).path).lstrip("/")
+    target = site / path
+    return target / "index.html" if path == "" or path.endswith("/") or target.is_dir() \
+        else target
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_every_page_exists_with_real_content(pages, rel):
+    words = len(pages[rel].article.text_content().split())
+    assert words >= MIN_WORDS, f"{rel} has only {words} words"
+
+
+def test_the_404_page_offers_ways_back(pages):
+    page = pages["404.html"]
+    assert "Page not found" in page.text
+    links = page.tree.xpath("//article//a/@href")
+    assert len(links) >= 5
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_internal_links_and_anchors_resolve(built_site, pages, rel):
+    page = pages[rel]
+    broken = []
+    for href in page.tree.xpath("//a/@href"):
+        absolute = urljoin(page.url, href)
+        parts = urlsplit(absolute)
+        if parts.hostname != SITE_HOST:
+            continue
+        target = _target(built_site, absolute)
+        if not target.is_file():
+            broken.append(f"{href} (no file {target.relative_to(built_site)})")
+            continue
+        if parts.fragment and target.suffix == ".html":
+            ids = page.ids() if target == page.path else \
+                set(lxml_html.fromstring(target.read_text(encoding="utf-8")).xpath("//@id"))
+            if unquote(parts.fragment) not in ids:
+                broken.append(f"{href} (no anchor in {target.relative_to(built_site)})")
+    assert not broken, f"{rel}: broken links: {broken}"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_every_citation_resolves_to_a_source_entry(pages, rel):
+    page = pages[rel]
+    ids = page.ids()
+    sources_ids = pages["sources/index.html"].ids()
+    for link in page.tree.xpath("//sup[@class='ij-cite']/a"):
+        note = link.get("href").lstrip("#")
+        assert note in ids, f"{rel}: citation {link.text} points at missing {note}"
+        assert link.get("title"), f"{rel}: citation {link.text} has no title/publisher tooltip"
+        (entry,) = page.tree.xpath(f"//li[@id='{note}']")
+        (source_link,) = entry.xpath(".//a[contains(@class, 'ij-references__entry')]/@href")
+        assert source_link.split("#")[1] in sources_ids
+        (external,) = entry.xpath(".//a[contains(@class, 'ij-references__title')]/@href")
+        assert external.startswith("https://")
+
+
+def test_pages_built_from_data_cite_their_sources(pages):
+    for rel in PAGES:
+        if rel in ("data/index.html", "contribute/index.html", "about/index.html",
+                   "sources/index.html"):
+            continue
+        assert pages[rel].tree.xpath("//sup[@class='ij-cite']"), f"{rel} cites nothing"
+
+
+def test_every_source_lists_where_it_is_cited(pages):
+    sources = pages["sources/index.html"]
+    entries = sources.tree.xpath("//ol[@class='ij-sources']/li")
+    assert entries
+    for entry in entries:
+        cited = entry.xpath(".//span[@class='ij-cited-by']//a")
+        assert cited, f"source {entry.get('id')} is not cited on any page"
+
+
+@pytest.mark.parametrize("rel", PAGES + ["404.html"])
+def test_no_template_syntax_or_macro_error_reaches_a_reader(pages, rel):
+    page = pages[rel]
+    assert "Macro Rendering Error" not in page.text
+    for node in page.tree.xpath("//body//text()[not(ancestor::code) and not(ancestor::pre)]"):
+        assert "{{" not in node and "{%" not in node, f"{rel}: unrendered template: {node!r}"
+
+
+@pytest.mark.parametrize("rel", PAGES + ["404.html"])
+def test_nothing_loads_from_another_host(pages, rel):
+    tree = pages[rel].tree
+    loaded = tree.xpath("//script/@src | //link[@rel!='alternate' and @rel!='canonical']/@href"
+                        " | //img/@src | //iframe/@src | //source/@src | //video/@src"
+                        " | //audio/@src | //object/@data | //embed/@src")
+    remote = [u for u in loaded if urlsplit(u).scheme in ("http", "https") or u.startswith("//")]
+    assert not remote, f"{rel} loads {remote}"
+    inline_css = " ".join(tree.xpath("//style/text() | //@style"))
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", inline_css)
+
+
+def test_stylesheets_load_nothing_from_another_host(built_site):
+    for css in built_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), css
+        assert "@import url(http" not in text and "fonts.googleapis" not in text, css
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_every_page_has_social_and_description_meta(pages, rel):
+    tree = pages[rel].tree
+    for prop in ("og:title", "og:description", "og:type"):
+        assert tree.xpath(f"//meta[@property='{prop}']/@content"), f"{rel} lacks {prop}"
+    for name in ("twitter:card", "twitter:title", "twitter:description", "description"):
+        assert tree.xpath(f"//meta[@name='{name}']/@content"), f"{rel} lacks {name}"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_every_page_has_a_cite_this_page_box(pages, rel):
+    box = pages[rel].tree.xpath("//details[contains(@class, 'ij-cite-page')]")
+    assert box, rel
+    bibtex = box[0].xpath(".//pre[contains(@class, 'bibtex')]")[0].text_content()
+    assert bibtex.startswith("@misc{") and "howpublished" in bibtex
+
+
+def test_glossary_terms_become_abbreviations_on_pages(pages):
+    abbrs = pages["outcomes/index.html"].tree.xpath("//article//abbr[@title]")
+    assert abbrs, "no glossary tooltip on the outcomes page"
+
+
+def test_the_search_index_holds_every_page(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    for rel in PAGES:
+        assert rel.removesuffix("index.html") in locations, rel
+    assert any("Quad" in doc["text"] for doc in index["docs"])
+
+
+def test_sitemap_lists_every_page(built_site):
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    for rel in PAGES:
+        assert rel.removesuffix("index.html") + "</loc>" in sitemap, rel
+
+
+def test_every_api_collection_validates_against_its_published_schema(built_site):
+    api = built_site / "api" / "v1"
+    index = json.loads((api / "index.json").read_text(encoding="utf-8"))
+    names = [c["name"] for c in index["collections"]]
+    assert {"sources", "outcomes", "visit", "timeline", "topics", "people", "glossary",
+            "claims"} <= set(names)
+    for entry in index["collections"]:
+        data = json.loads((built_site / entry["data"]).read_text(encoding="utf-8"))
+        schema = json.loads((built_site / entry["schema"]).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+        if isinstance(data["items"], list):
+            assert all("id" in item for item in data["items"]), entry["name"]
+
+
+def test_outcome_feed_is_atom_with_every_update(built_site):
+    feed = feedparser.parse((built_site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    outcomes = json.loads((built_site / "api/v1/outcomes.json").read_text(encoding="utf-8"))
+    updates = sum(len(o["updates"]) for o in outcomes["items"])
+    assert len(feed.entries) == updates
+    dates = [e.updated for e in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_outcomes_page_links_its_feed(pages):
+    page = pages["outcomes/index.html"]
+    assert page.tree.xpath("//link[@type='application/atom+xml']")
+    assert page.tree.xpath("//article//a[contains(@href, 'feed.xml')]")
+
+
+def test_data_pages_link_to_their_yaml(pages):
+    for rel in ("visit/index.html", "outcomes/index.html", "timeline/index.html",
+                "quad/index.html", "sources/index.html"):
+        edits = pages[rel].tree.xpath("//p[@class='ij-edit-data']//a/@href")
+        assert edits and all("/edit/main/data/" in e or "/tree/main/data/" in e for e in edits), rel
+
+
+def test_the_build_writes_no_site_files_outside_site_dir():
+    assert not (ROOT / "docs" / "api").exists()
