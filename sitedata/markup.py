@@ -11,6 +11,7 @@ a full Markdown parser would have to be configured down to that and still pass r
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Callable
 from urllib.parse import urlsplit
@@ -99,5 +100,6 @@ def render_inline(text: str, mark_terms: Callable[[str], Markup] | None = None) 
 def markdown_escape(text: str) -> str:
     """Text made literal for a Markdown heading: HTML escaped, Markdown punctuation escaped."""
     text = " ".join(text.split())
-    text = str(escape(text))
+    # Quotes stay as they are: an entity for ' ends up double-escaped in the table of contents.
+    text = html.escape(text, quote=False)
     return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", text)
