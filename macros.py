@@ -69,6 +69,6 @@ def on_post_page_macros(env) -> None:
 
 def on_post_build(env) -> None:
     config = env.conf
-    generated_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    generated_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     write_all(_views.site, Path(config["site_dir"]), config["site_url"] or "/",
               generated_at.isoformat().replace("+00:00", "Z"))

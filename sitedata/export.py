@@ -137,4 +137,4 @@ def _feed(site: Site, outcomes: list[OutcomeView], path: Path, base: str, title:
 
 
 def _instant(day: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.UTC)

@@ -13,12 +13,16 @@ itself, refusing what different YAML parsers read differently.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+try:
+    import yaml.cyaml
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    pass
 
 from .problems import Report
 
@@ -46,22 +50,49 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 @dataclass
 class Document:
-    """One data file: its values, and where each value and each key stands in the file."""
+    """One data file: its values, and the composed YAML nodes they came from.
+
+    Positions are looked up in the nodes only when a problem is reported, so loading stays fast
+    (most files have none)."""
 
     path: str
     data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    plain: dict[Path_, str] = field(default_factory=dict)  # unquoted scalars' source text
+    node: yaml.Node | None = None
+
+    def _find(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+        """The deepest node on `path`, the key node naming it, and whether the path resolved."""
+        node, key_node = self.node, None
+        for step in path:
+            found = None
+            key_node = None
+            if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == step:
+                        key_node, found = key, value
+                        break  # the first of duplicate keys is the one kept
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+                    and 0 <= step < len(node.value):
+                found = node.value[step]
+            if found is None:
+                return node, None, False
+            node = found
+        return node, key_node, True
 
     def mark(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
-        path = tuple(path)
-        if key and path in self.key_marks:
-            return self.key_marks[path]
-        while path not in self.marks and path:
-            path = path[:-1]
-        return self.marks.get(path, (1, 1))
+        node, key_node, whole = self._find(tuple(path))
+        if key and whole and key_node is not None:
+            node = key_node
+        if node is None:
+            return (1, 1)
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def plain_text(self, path: Path_) -> str | None:
+        """The source text of an unquoted scalar at `path` (what YAML read as another type)."""
+        node, _, whole = self._find(tuple(path))
+        if whole and isinstance(node, yaml.ScalarNode) and not node.style:
+            return node.value
+        return None
 
 
 class _Refused(Exception):
@@ -73,8 +104,8 @@ class _Refused(Exception):
         self.message = message
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe composer, refusing aliases, anchors and explicit tags as it meets them.
+class _Strict:
+    """Refuses aliases, anchors and explicit tags as the composer meets them.
 
     Refusing the first anchor stops an alias-expansion attack before any work is done."""
 
@@ -94,9 +125,34 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def load_document(root: Path, path: Path, report: Report) -> Document | None:
-    """Read one YAML file under `root`; report every problem; None when nothing is usable."""
-    rel = path.relative_to(root).as_posix()
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    """Pure-Python PyYAML: slower, but it sees anchors and tags, and its syntax errors say the
+    most; every file that the fast path does not take comes here."""
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """libyaml's C parser and composer, some twenty times faster than PyYAML's Python ones.
+
+    Only for files with nothing the strict path must refuse or explain: None sends the file
+    there. That is any file with & or ! (a possible anchor or tag, which the C composer does
+    not report; without an anchor no alias can compose), and any syntax error (libyaml also
+    stops at about 1,000 levels of nesting)."""
+    if not getattr(yaml, "__with_libyaml__", False) or "&" in text or "!" in text:
+        return None
+    loader = yaml.cyaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return node
+
+
+def load_document(root: Path, path: Path, report: Report, rel: str = "") -> Document | None:
+    """Read one YAML file under `root` (`rel`: its path from there, worked out if not given);
+    report every problem; None when nothing is usable."""
+    rel = rel or path.relative_to(root).as_posix()
     raw = _read_bytes(path, rel, report)
     if raw is None:
         return None
@@ -112,7 +168,7 @@ def load_document(root: Path, path: Path, report: Report) -> Document | None:
     node = _compose(text, rel, report)
     if node is None:
         return None
-    doc = Document(rel, None)
+    doc = Document(rel, None, node)
     doc.data = _Builder(doc, report).build(node, (), 0)
     return doc
 
@@ -144,26 +200,34 @@ def _decode(raw: bytes, rel: str, report: Report) -> str | None:
         return None
 
 
+# Every character _check_characters refuses: the list above plus Unicode's control characters
+# (category Cc: U+0000-U+001F and U+007F-U+009F), tab, line feed and carriage return excepted.
+_REFUSED = re.compile("[" + "".join(re.escape(c) for c in _FORBIDDEN)
+                      + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _check_characters(text: str, rel: str, report: Report) -> bool:
     """Refuse invisible and deceptive characters anywhere, comments included."""
     found = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        for col, char in enumerate(line, start=1):
-            what = _FORBIDDEN.get(char)
-            if what is None and unicodedata.category(char) == "Cc" and char not in "\t\r":
-                what = "control character"
-            if what is None:
-                continue
-            found += 1
-            if found <= MAX_CHAR_PROBLEMS:
-                report.add(rel, lineno, col, f"invisible {what} U+{ord(char):04X} is not allowed; "
-                           "delete it (it can make text read differently from what it says)")
+    for match in _REFUSED.finditer(text):
+        found += 1
+        if found > MAX_CHAR_PROBLEMS:
+            continue
+        char = match.group()
+        what = _FORBIDDEN.get(char, "control character")
+        lineno = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        report.add(rel, lineno, col, f"invisible {what} U+{ord(char):04X} is not allowed; "
+                   "delete it (it can make text read differently from what it says)")
     if found > MAX_CHAR_PROBLEMS:
         report.add(rel, 1, 1, f"{found - MAX_CHAR_PROBLEMS} more invisible characters not listed")
     return found == 0
 
 
 def _compose(text: str, rel: str, report: Report) -> yaml.Node | None:
+    node = _compose_fast(text)
+    if node is not None:
+        return node
     loader = _StrictLoader(text)
     try:
         return loader.get_single_node()
@@ -195,7 +259,7 @@ def _syntax_message(err: yaml.MarkedYAMLError) -> str:
 
 
 class _Builder:
-    """Turns the composed node graph into plain values, recording marks and refusing traps."""
+    """Turns the composed node graph into plain values, refusing traps."""
 
     def __init__(self, doc: Document, report: Report):
         self.doc = doc
@@ -206,7 +270,6 @@ class _Builder:
                         message)
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if depth > MAX_DEPTH:
             self.fail(node, f"data nests more than {MAX_DEPTH} levels deep")
             return None
@@ -218,26 +281,24 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
         result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be plain text, not a list or mapping")
                 continue
             key = key_node.value
-            here = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in result:
-                first = self.doc.key_marks[path + (key,)]
-                self.fail(key_node, f"duplicate key '{key}' (first at line {first[0]}); "
+            if key in first_lines:
+                self.fail(key_node, f"duplicate key '{key}' (first at line {first_lines[key]}); "
                           "YAML would silently keep only the last one")
                 continue
-            self.doc.key_marks[path + (key,)] = here
+            first_lines[key] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         text = node.value
-        if node.style is not None:  # quoted or block scalar: always text
+        if node.style:  # quoted or block scalar: always text (plain is None, or '' from libyaml)
             return text
-        self.doc.plain[path] = text
         tag = node.tag.removeprefix(_TAG)
         if tag == "null":
             return None

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_MAY_HAVE_MARKUP = re.compile(r"[<{}#!\[\]]")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _TOKEN = re.compile(
     r"`(?P<code>[^`\n]+)`"
     r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]*)\)"
@@ -39,7 +41,7 @@ _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
 
 def url_problem(url: str, deep: bool = False) -> str | None:
     """Why `url` is not a safe https link (None when it is); `deep` also refuses home pages."""
-    if not url.isascii() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+    if not url.isascii() or _SPACE_OR_CONTROL.search(url):
         return "must be written in ASCII with no spaces (percent-encode other characters)"
     try:
         parts = urlsplit(url)
@@ -64,6 +66,8 @@ def url_problem(url: str, deep: bool = False) -> str | None:
 
 def text_problems(text: str) -> list[str]:
     """Every reason this text is refused (empty when it is fine)."""
+    if not _MAY_HAVE_MARKUP.search(text):  # most text: no character any rule below looks for
+        return []
     problems = [template.format(found=f"'{m.group(0)}'")
                 for pattern, template in _TEXT_RULES for m in [pattern.search(text)] if m]
     for match in re.finditer(r"\]\(\s*([^)\s]*)", text):

@@ -7,7 +7,7 @@ value it objects to, however the collection is laid out on disk.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .collections import Collection
 from .loader import Document
@@ -48,15 +48,21 @@ def records_of(collection: Collection, docs: list[Document]) -> list[Record]:
     return found
 
 
-def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+def walk(value: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
     """Every (path, value) pair inside a value, parents before children."""
-    yield path, value
+    out: list[tuple[tuple, Any]] = []
+    _walk_into(value, path, out)
+    return out
+
+
+def _walk_into(value: Any, path: tuple, out: list) -> None:
+    out.append((path, value))
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from walk(item, path + (key,))
+            _walk_into(item, path + (key,), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from walk(item, path + (index,))
+            _walk_into(item, path + (index,), out)
 
 
 def path_name(path: tuple) -> str:

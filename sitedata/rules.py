@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from .markup import text_problems, url_problem
 from .problems import Report
@@ -33,6 +33,14 @@ class Context:
         self.today = today
         self.ids = {name: {r.id for r in rs if r.id} for name, rs in records.items()}
         self.sources = {r.id: r.data for r in self.valid.get("sources", [])}
+        self._walked: dict[int, list[tuple[tuple, object]]] = {}
+
+    def walk(self, record: Record) -> list[tuple[tuple, object]]:
+        """Every (path, value) in a record, worked out once and shared by all the rules."""
+        key = id(record)
+        if key not in self._walked:
+            self._walked[key] = walk(record.data)
+        return self._walked[key]
 
 
 def check_all(context: Context, report: Report) -> None:
@@ -53,7 +61,7 @@ def check_text(context: Context, report: Report) -> None:
     """No raw HTML, template syntax, images or unsafe links in any text, valid record or not."""
     for records in context.records.values():
         for record in records:
-            for path, value in walk(record.data):
+            for path, value in context.walk(record):
                 if isinstance(value, str):
                     for problem in text_problems(value):
                         _add(report, record, path, f"{path_name(path)}: {problem}")
@@ -88,7 +96,7 @@ def check_unique_ids(context: Context, report: Report) -> None:
     for name, records in context.records.items():
         _unique(report, ((r, ("id",), r.id) for r in records if r.id), f"{name} id")
         for record in records:
-            for path, value in walk(record.data):
+            for path, value in context.walk(record):
                 if isinstance(value, list) and path and path[-1] != "sources":
                     _unique(report, ((record, path + (i, "id"), item.get("id"))
                                      for i, item in enumerate(value)
@@ -115,7 +123,7 @@ def check_references(context: Context, report: Report) -> None:
     """Every id a record refers to (sources, people) exists."""
     for records in context.records.values():
         for record in records:
-            for path, value in walk(record.data):
+            for path, value in context.walk(record):
                 if not isinstance(value, str) or not path:
                     continue
                 key = path[-2] if isinstance(path[-1], int) and len(path) > 1 else path[-1]
@@ -213,7 +221,7 @@ def check_quotes(context: Context, report: Report) -> None:
     """Quotations are short; official wording quoted for an outcome is short too."""
     for records in context.valid.values():
         for record in records:
-            for path, value in walk(record.data):
+            for path, value in context.walk(record):
                 quoted = path and (path[-1] == "quote" or (len(path) > 2 and path[-3] == "wording"
                                                            and path[-1] == "text"))
                 if quoted:
@@ -229,7 +237,7 @@ def check_attribution(context: Context, report: Report) -> None:
     """A statement resting only on analysis says whose analysis it is."""
     for records in context.valid.values():
         for record in records:
-            for path, value in walk(record.data):
+            for path, value in context.walk(record):
                 if not (isinstance(value, dict) and "text" in value and "sources" in value):
                     continue
                 kinds = {context.sources.get(s, {}).get("kind") for s in value["sources"]}

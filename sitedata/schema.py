@@ -12,16 +12,18 @@ import datetime
 import difflib
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from .collections import Collection
 from .loader import Document
-from .records import path_name
 from .problems import Report
+from .records import path_name
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 COMMON = "common.schema.json"
@@ -41,6 +43,11 @@ def _is_partial_date(value: object) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _is_date(value: object) -> bool:
+    """jsonschema's own rule for format "date": a real calendar day written YYYY-MM-DD."""
+    return FORMATS.conforms(value, "date")
 
 
 FORMATS = jsonschema.FormatChecker(formats=["date"])
@@ -65,8 +72,30 @@ def validator(schema_file: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
 
 
+@cache
+def fast_check(schema_file: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema: a yes/no answer some ten times
+    faster than jsonschema's, which still finds and explains the errors when the answer is no.
+
+    fastjsonschema knows drafts up to 7; these schemas use nothing that reads differently there
+    (no keywords beside a $ref), and a test checks that both validators always agree."""
+    schema = {**bundled(schema_file), "$schema": "http://json-schema.org/draft-07/schema#"}
+    formats = {"date": _is_date, "partial-date": _is_partial_date}
+    return fastjsonschema.compile(schema, formats=formats, use_default=False)
+
+
+def is_valid(schema_file: str, data: Any) -> bool:
+    try:
+        fast_check(schema_file)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def check_shape(doc: Document, collection: Collection, report: Report) -> bool:
     """Report every schema error in one document; True when there were none."""
+    if is_valid(collection.schema, doc.data):
+        return True
     errors = list(validator(collection.schema).iter_errors(doc.data))
     skip = 1 if collection.layout == "list" else 0  # name fields within their list item
     for error in errors:
@@ -145,7 +174,7 @@ def _explain(error: jsonschema.ValidationError, doc: Document, skip: int):
         expected = [expected] if isinstance(expected, str) else expected
         want = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
         message = f"{name} must be {want}, not {_describe(value)}"
-        plain = doc.plain.get(path)
+        plain = doc.plain_text(path)
         if "string" in expected and plain is not None and value is not None:
             message += f"; YAML read '{plain}' as a value of another type: put it in quotes"
         yield path, False, message

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 
 from markupsafe import Markup
 
 from . import visuals
 from .collections import BY_NAME, COLLECTIONS, TOPIC_PAGES
 from .enrich import Site
+from .fields import field_table
 from .markup import markdown_escape
 from .render import Citations, Renderer, Terms, human_date
 from .schema import enum_of
-from .fields import field_table
 
 STATUS_ICONS = {"announced": "○", "in-progress": "◐", "delivered": "●", "stalled": "✕"}
 STATUS_LABELS = {"announced": "Announced", "in-progress": "In progress", "delivered": "Delivered",

@@ -37,7 +37,7 @@ def edit(rel: str, old: str, new: str) -> tuple:
 
 
 OUTCOME = "outcomes/ai-dialogue.yaml"
-O = "data/" + OUTCOME + ":"
+OUT = "data/" + OUTCOME + ":"
 DEFINITION = "definition: A standing group of officials."
 
 CASES = [
@@ -67,7 +67,7 @@ CASES = [
     Case("unknown-field", [B + "10:1: unknown field 'sorces'; allowed here: accessed, "
          "archived_url, author, country, id, kind, language, note, published, publisher, title, "
          "url"], source(SOURCE + "sorces: [x]\n")),
-    Case("unknown-field-with-hint", [O + "24:5: unknown field 'sorces' (did you mean "
+    Case("unknown-field-with-hint", [OUT + "24:5: unknown field 'sorces' (did you mean "
          "'sources'?); allowed here: date, sources, status, summary"],
          edits=[edit(OUTCOME, "    sources: [wire-report]", "    sorces: [wire-report]")]),
     Case("missing-field", [B + "2:1: missing the required field 'kind'"],
@@ -91,13 +91,13 @@ CASES = [
     Case("day-month-year", [B + "6:12: published '15/01/2026' must be a real date written "
          "YYYY-MM-DD, e.g. 2026-01-16"],
          source(SOURCE.replace("published: 2026-01-01", "published: 15/01/2026"))),
-    Case("update-after-last-checked", [O + "15:15: last_checked 2026-03-01 is before the latest "
+    Case("update-after-last-checked", [OUT + "15:15: last_checked 2026-03-01 is before the latest "
          "update (2026-04-20); set it to the day you last looked"],
          edits=[edit(OUTCOME, "last_checked: 2026-11-25", "last_checked: 2026-03-01")]),
-    Case("updates-out-of-order", [O + "21:11: updates[1].date 2026-01-10 is before "
+    Case("updates-out-of-order", [OUT + "21:11: updates[1].date 2026-01-10 is before "
          "updates[0].date (2026-01-16); keep the log oldest first"],
          edits=[edit(OUTCOME, "- date: 2026-04-20", "- date: 2026-01-10")]),
-    Case("date-in-future", [O + "15:15: last_checked 2027-01-01 is in the future (today is "
+    Case("date-in-future", [OUT + "15:15: last_checked 2027-01-01 is in the future (today is "
          "2026-11-25)"], edits=[edit(OUTCOME, "last_checked: 2026-11-25",
                                      "last_checked: 2027-01-01")]),
     Case("itinerary-out-of-sequence", ["data/visit.yaml:45:11: itinerary[1] (2026-01-15) is out "
@@ -144,7 +144,7 @@ CASES = [
          "'nobody', which does not exist (no file data/people/nobody.yaml)"],
          edits=[edit("visit.yaml", "speaker: host-one", "speaker: nobody")]),
     # enumerations
-    Case("status-not-allowed", [O + "22:13: updates[1].status 'done' is not one of announced, "
+    Case("status-not-allowed", [OUT + "22:13: updates[1].status 'done' is not one of announced, "
          "in-progress, delivered, stalled"],
          edits=[edit(OUTCOME, "status: in-progress", "status: done")]),
     Case("kind-not-allowed", [B + "7:7: kind 'blog' is not one of official, news, analysis, "

@@ -1,0 +1,96 @@
+"""What editors and CI rely on: PR annotations, editor schemas, and the GitHub kit's files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from sitedata.collections import COLLECTIONS
+from sitedata.schema import SCHEMA_DIR, bundled
+
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
+
+
+def test_validate_prints_github_annotations_on_actions(project):
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
+    result = project.validate_cli(GITHUB_ACTIONS="true")
+    assert result.returncode == 1
+    plain = [line for line in result.stderr.splitlines() if line.startswith("data/")]
+    notes = [line for line in result.stderr.splitlines() if line.startswith("::error ")]
+    assert len(plain) == len(notes) == 1
+    path, line, col, message = plain[0].split(":", 3)
+    assert notes[0] == (f"::error file={path},line={line},col={col},title=Data error::"
+                        f"{message.strip()}")
+    assert "is not one of announced, in-progress, delivered, stalled" in notes[0]
+
+
+def test_no_annotations_outside_actions(project):
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
+    assert "::error" not in project.validate_cli(GITHUB_ACTIONS="").stderr
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS, ids=lambda c: c.name)
+def test_every_data_file_names_its_schema_for_editors(collection):
+    target = ROOT / collection.path
+    files = sorted(target.glob("*.yaml")) if collection.is_dir else [target]
+    assert files
+    for path in files:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        match = MODELINE.match(first)
+        assert match, f"{path.relative_to(ROOT)}: line 1 must be the yaml-language-server modeline"
+        schema = (path.parent / match.group(1)).resolve()
+        assert schema == SCHEMA_DIR / collection.schema, f"{path.relative_to(ROOT)} names {schema}"
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS, ids=lambda c: c.name)
+def test_each_schema_is_a_tracked_file_the_validator_uses(collection):
+    path = SCHEMA_DIR / collection.schema
+    assert path.name.endswith(".schema.json") and path.is_file()
+    assert bundled(collection.schema)["title"]
+
+
+def _yaml(rel: str):
+    return yaml.safe_load((ROOT / rel).read_text(encoding="utf-8"))
+
+
+def test_issue_forms_and_templates_exist():
+    for form in ("report-an-error.yml", "suggest-a-source.yml"):
+        data = _yaml(f".github/ISSUE_TEMPLATE/{form}")
+        assert data["name"] and data["body"]
+        assert all(item.get("validations", {}).get("required") for item in data["body"]
+                   if item["type"] != "checkboxes")
+    template = (ROOT / ".github/pull_request_template.md").read_text(encoding="utf-8")
+    assert "make validate" in template and "- [ ]" in template
+
+
+def test_dependabot_covers_pip_and_actions():
+    ecosystems = {u["package-ecosystem"] for u in _yaml(".github/dependabot.yml")["updates"]}
+    assert {"pip", "github-actions"} <= ecosystems
+
+
+def test_pre_commit_runs_the_validator():
+    hooks = [h for repo in _yaml(".pre-commit-config.yaml")["repos"] for h in repo["hooks"]]
+    assert any(h.get("entry") == "make validate" for h in hooks)
+    assert any(h["id"] == "check-yaml" for h in hooks)
+
+
+def test_workflows_are_hardened():
+    workflow = _yaml(".github/workflows/ci.yml")
+    text = (ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "pull_request_target" not in text
+    for uses in re.findall(r"uses:\s*(\S+)", text):
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), uses
+    for job_name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, job_name
+            assert "${{" not in step.get("run", ""), f"{job_name}: expression inside run:"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+    assert workflow["jobs"]["build-pages"]["needs"] == ["validate", "test"]

@@ -1,0 +1,122 @@
+"""Benchmark: validate the real data plus 10,000 generated records, and print the figures.
+
+    python tools/bench_validate.py [--records N] [--runs R]
+
+Generated records are realistic source files (one file each, as editors write them), added
+beside a copy of the real data/, so every stage works on them: reading and YAML composition,
+JSON Schema, and the text, URL, id and date rules. The
+figures are the median and best of R runs of the whole `validate()` and of each stage. This is
+a benchmark, not a test: it prints numbers and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sitedata import site as pipeline  # noqa: E402
+from sitedata.collections import COLLECTIONS  # noqa: E402
+from sitedata.problems import Report  # noqa: E402
+from sitedata.records import records_of  # noqa: E402
+from sitedata.rules import Context, check_all  # noqa: E402
+from sitedata.schema import check_shape  # noqa: E402
+
+SOURCE = """# yaml-language-server: $schema=../../sitedata/schemas/source.schema.json
+id: bench-{n:05d}
+title: "Generated report number {n} on India–Japan economic security talks"
+publisher: Benchmark Wire Service
+url: https://example.org/news/2026/01/{n:05d}/india-japan-report
+published: 2026-01-{day:02d}
+kind: news
+language: en
+country: india
+accessed: 2026-12-01
+note: >-
+  A generated record for the validation benchmark, with *emphasis* and a
+  [link](https://example.org/about/{n}) so that the text rules have work to do.
+"""
+
+
+def make_data(root: Path, records: int) -> None:
+    shutil.copytree(ROOT / "data", root / "data")
+    for n in range(records):
+        path = root / "data" / "sources" / f"bench-{n:05d}.yaml"
+        path.write_text(SOURCE.format(n=n, day=n % 28 + 1), encoding="utf-8")
+
+
+def time_stages(root: Path) -> dict[str, float]:
+    """The stages of `pipeline.validate`, timed one by one (with its garbage-collector pause)."""
+    gc.disable()
+    try:
+        return _time_stages(root)
+    finally:
+        gc.enable()
+
+
+def _time_stages(root: Path) -> dict[str, float]:
+    today = pipeline.build_date()
+    times = {}
+    start = time.perf_counter()
+    report = Report()
+    docs = pipeline._load_all(root, report)
+    times["load (read, decode, compose YAML)"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    valid = set()
+    for collection in COLLECTIONS:
+        for doc in docs.get(collection.name, []):
+            if check_shape(doc, collection, report):
+                valid.add(id(doc))
+    times["shape (JSON Schema)"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    records = {c.name: records_of(c, docs.get(c.name, [])) for c in COLLECTIONS}
+    check_all(Context(records, valid, today), report)
+    times["rules (references, dates, text, URLs)"] = time.perf_counter() - mark
+    times["total validate()"] = time.perf_counter() - start
+    if report:
+        raise SystemExit("benchmark data is invalid:\n" + report.format(github=False))
+    times["records"] = sum(len(r) for r in records.values())
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_data(root, args.records)
+        time_stages(root)  # warm the file cache and the compiled schemas
+        runs = [time_stages(root) for _ in range(args.runs)]
+        whole = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            report, _ = pipeline.validate(root)
+            whole.append(time.perf_counter() - start)
+    for run, seconds in zip(runs, whole, strict=True):
+        run["validate() as make validate runs it"] = seconds
+    count = int(runs[0].pop("records"))
+    for run in runs[1:]:
+        run.pop("records")
+    print(f"validation of {count:,} records ({args.records:,} generated + the real data), "
+          f"{args.runs} runs, Python {sys.version.split()[0]}")
+    print(f"{'stage':40}  {'median':>9}  {'best':>9}  {'per record':>10}")
+    for stage in runs[0]:
+        values = [r[stage] for r in runs]
+        median = statistics.median(values)
+        print(f"{stage:40}  {median * 1000:7.0f} ms  {min(values) * 1000:7.0f} ms  "
+              f"{median / count * 1e6:7.1f} µs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
