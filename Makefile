@@ -67,7 +67,7 @@ bench: $(BIN)/.runtime ## Benchmark validation of 10,000 generated records (prin
 	$(BIN)/python tools/bench_validate.py
 
 .PHONY: audit
-audit: install $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Lighthouse, Nu HTML checker, weight, requests
+audit: build $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Lighthouse, Nu HTML checker, weight, requests
 	tools/ensure-chromium.sh
 	$(BIN)/python tools/audit.py
 

@@ -2,7 +2,7 @@
 
 Loads and validates the data once per build (in `define_env`, before any page is read), turns
 data errors into one clean build failure, registers the page macros, and writes the JSON API and
-feeds after the build. All logic lives in sitedata/.
+feeds after the build, then fixes Material's few invalid attributes. All logic lives in sitedata/.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitedata import DataError, load_site  # noqa: E402
 from sitedata.export import write_all  # noqa: E402
+from sitedata.theme_fixes import fix_site  # noqa: E402
 from sitedata.views import Views  # noqa: E402
 from sitedata.visuals import ATLAS  # noqa: E402
 
@@ -72,3 +73,4 @@ def on_post_build(env) -> None:
     generated_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     write_all(_views.site, Path(config["site_dir"]), config["site_url"] or "/",
               generated_at.isoformat().replace("+00:00", "Z"))
+    fix_site(Path(config["site_dir"]))

@@ -43,6 +43,16 @@ SIDE_LABELS = {"india": "India's wording", "japan": "Japan's wording"}
 PERSPECTIVE_ORDER = ("india", "japan", "china", "united-states", "australia")
 
 
+def _period(year: int) -> tuple[str, str]:
+    """The timeline heading a year falls under, and its anchor."""
+    if year >= 2020:
+        return str(year), f"y{year}"
+    if year >= 2000:
+        decade = year - year % 10
+        return f"{decade}–{decade + 9}", f"y{decade}s"
+    return "Before 2000", "before-2000"
+
+
 def page_url(src_path: str) -> str:
     """The URL MkDocs gives a page (directory URLs): visit.md → visit/, index.md → ''."""
     stem = src_path.removesuffix(".md")
@@ -272,8 +282,17 @@ class Views:
     def timeline_graphic(self) -> Markup:
         return visuals.timeline_svg(self.timeline_items())
 
-    def timeline_list(self) -> Markup:
-        return self.render("timeline_list.html", items=list(reversed(self.timeline_items())))
+    def timeline_list(self) -> str:
+        """Markdown: the milestones newest first, under a heading per period (each year from
+        2020, each decade before, one "Before 2000"), so the table of contents can jump."""
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for item in reversed(self.timeline_items()):
+            groups.setdefault(_period(int(item["date"][:4])), []).append(item)
+        out = []
+        for (title, anchor), items in groups.items():
+            out.append(f"## {title} {{#{anchor}}}")
+            out.append(self.render("timeline_list.html", items=items))
+        return "\n\n".join(str(part) for part in out)
 
     # -- macros: reference pages -----------------------------------------------------------------
 

@@ -8,14 +8,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_fixtures import AXE
+from browser_fixtures import run_axe
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "visit/", "outcomes/", "claims/", "quad/", "economic-security/", "china/",
          "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "contribute/",
          "no-such-page/"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 def _open(context, url):
@@ -92,17 +91,29 @@ def test_citation_links_jump_to_their_reference(context_factory, site_url):
     assert page.locator(target).is_visible()
 
 
-def _axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES[:-1])
 def test_axe_finds_no_accessibility_violations(context_factory, site_url, path, scheme):
     page, _ = _open(context_factory(color_scheme=scheme), site_url + path)
-    violations = _axe(page)
+    violations = run_axe(page)
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_print_hides_navigation_and_shows_citation_urls(context_factory, site_url):
+    page, _ = _open(context_factory(), site_url + "outcomes/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer']
+        .map(s => document.querySelector(s)).filter(Boolean)
+        .map(e => getComputedStyle(e).display)""")
+    assert hidden and set(hidden) == {"none"}
+    after = page.evaluate("""() => getComputedStyle(
+        document.querySelector('.ij-references a.ij-references__title'), '::after').content""")
+    assert "https://" in after
+
+
+def test_tables_scroll_inside_their_own_box_on_a_phone(context_factory, site_url):
+    page, _ = _open(context_factory(viewport={"width": 360, "height": 740}), site_url + "outcomes/")
+    box = page.locator(".ij-table").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table is wider than the box
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

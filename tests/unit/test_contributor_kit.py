@@ -94,3 +94,9 @@ def test_workflows_are_hardened():
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["concurrency"]["cancel-in-progress"] is False
     assert workflow["jobs"]["build-pages"]["needs"] == ["validate", "test"]
+
+
+def test_the_dataset_has_a_citation_file():
+    cff = _yaml("CITATION.cff")
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
+    assert cff["title"] and cff["authors"] and cff["license"] == "CC-BY-4.0"

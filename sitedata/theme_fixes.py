@@ -1,0 +1,42 @@
+"""Render stage, last step: fix the few things Material's own templates write that the W3C Nu
+HTML checker rejects, in every built page, after MkDocs has written them.
+
+    autocomplete="off" on checkbox inputs    (allowed on text-like inputs only)
+    autocorrect="off" on the search input    (not an HTML attribute)
+    tabindex="" on navigation labels         (an empty tabindex is not an integer)
+
+Why here and not in template overrides: the first sits outside every block of Material's
+base.html and the last deep in its nav-item partial, so overriding them means copying whole
+templates that change with each Material release. These fixes touch only those attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_INPUT = re.compile(r"<input\b[^>]*>")
+_CHECKBOX = re.compile(r'\btype="checkbox"')
+
+
+def _fix_input(match: re.Match) -> str:
+    tag = match.group(0).replace(' autocorrect="off"', "")
+    if _CHECKBOX.search(tag):
+        tag = tag.replace(' autocomplete="off"', "")
+    return tag
+
+
+def fix_html(html: str) -> str:
+    return _INPUT.sub(_fix_input, html).replace(' tabindex=""', "")
+
+
+def fix_site(site_dir: Path) -> int:
+    """Rewrite every HTML page under site_dir that needs it; return how many changed."""
+    changed = 0
+    for path in Path(site_dir).rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        fixed = fix_html(html)
+        if fixed != html:
+            path.write_text(fixed, encoding="utf-8")
+            changed += 1
+    return changed
