@@ -114,7 +114,7 @@ class Views:
         names = ("cite", "overview", "significance", "key_facts", "visit_summary", "tour_map",
                  "tour_table", "itinerary", "people_met", "outcome_overview", "outcome_sections",
                  "topic_page", "timeline_graphic", "timeline_list", "people_list",
-                 "glossary_list", "source_list", "source_counts", "claims_check",
+                 "glossary_list", "source_list", "source_counts", "claims_check", "since_report",
                  "field_reference", "api_collections", "edit_data", "feed_link", "site_file")
         return {name: getattr(self, name) for name in names}
 
@@ -318,6 +318,11 @@ class Views:
         by_country = ", ".join(f"{COUNTRIES[c]} {n}" for c, n in countries.most_common())
         return (f"{len(self.site.sources)} sources: {by_kind}. By the publisher's country: "
                 f"{by_country}.")
+
+    def since_report(self) -> Markup:
+        """Where each outcome the report announced stands now, worked out from the outcome logs."""
+        return self.render("since_report.html", outcomes=self.site.outcomes,
+                           outcomes_url=self.url("outcomes.md"))
 
     def claims_check(self) -> Markup:
         order = enum_of("claims.schema.json", "[]", "verdict")
