@@ -130,6 +130,30 @@ class _StrictLoader(_Strict, yaml.SafeLoader):
     most; every file that the fast path does not take comes here."""
 
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.cyaml.CSafeLoader):
+        """libyaml's loader with a leaner tag resolver: the same rules as PyYAML's, with each
+        first character's list of patterns joined once instead of on every scalar (resolving
+        was a fifth of the time spent loading)."""
+
+        _by_first: dict[str, list] = {}
+
+        def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    first = value[:1]
+                    patterns = self._by_first.get(first)
+                    if patterns is None:
+                        patterns = (self.yaml_implicit_resolvers.get(first, [])
+                                    + self.yaml_implicit_resolvers.get(None, []))
+                        self._by_first[first] = patterns
+                    for tag, pattern in patterns:
+                        if pattern.match(value):
+                            return tag
+                return self.DEFAULT_SCALAR_TAG
+            return super().resolve(kind, value, implicit)
+
+
 def _compose_fast(text: str) -> yaml.Node | None:
     """libyaml's C parser and composer, some twenty times faster than PyYAML's Python ones.
 
@@ -139,7 +163,7 @@ def _compose_fast(text: str) -> yaml.Node | None:
     stops at about 1,000 levels of nesting)."""
     if not getattr(yaml, "__with_libyaml__", False) or "&" in text or "!" in text:
         return None
-    loader = yaml.cyaml.CSafeLoader(text)
+    loader = _CLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError:

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+# https, a lower-case host name, then a path or nothing: no user, password or port can hide here.
+_HOME_PAGES = ("", "index.html", "index.htm", "index.php")
+_PLAIN_HTTPS = re.compile(r"https://(?P<host>[a-z0-9.-]+)(?P<rest>[/?#][!-~]*)?")
 _MAY_HAVE_MARKUP = re.compile(r"[<{}#!\[\]]")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _TOKEN = re.compile(
@@ -41,6 +44,17 @@ _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
 
 def url_problem(url: str, deep: bool = False) -> str | None:
     """Why `url` is not a safe https link (None when it is); `deep` also refuses home pages."""
+    plain = _PLAIN_HTTPS.fullmatch(url)  # the usual case, decided without urlsplit
+    if plain and _HOST.fullmatch(plain["host"]):
+        rest = (plain["rest"] or "").split("#", 1)[0]
+        path, _, query = rest.partition("?")
+        if not deep or query or path.strip("/") not in _HOME_PAGES:
+            return None
+    return _url_problem_full(url, deep)
+
+
+def _url_problem_full(url: str, deep: bool) -> str | None:
+    """The full check, through urlsplit; url_problem's shortcut must agree with it (tested)."""
     if not url.isascii() or _SPACE_OR_CONTROL.search(url):
         return "must be written in ASCII with no spaces (percent-encode other characters)"
     try:
@@ -58,8 +72,7 @@ def url_problem(url: str, deep: bool = False) -> str | None:
         return f"has no valid host name ('{host}')"
     if port not in (None, 443):
         return "must not name a port"
-    if deep and parts.path.strip("/") in ("", "index.html", "index.htm", "index.php") \
-            and not parts.query:
+    if deep and parts.path.strip("/") in _HOME_PAGES and not parts.query:
         return "is a home page; link the exact page that supports the statement"
     return None
 

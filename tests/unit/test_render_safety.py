@@ -7,6 +7,8 @@ import datetime
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from sitedata.enrich import enrich
@@ -115,3 +117,13 @@ def test_validation_refuses_what_rendering_neutralises():
 ])
 def test_url_rules(url, why):
     assert url_problem(url, deep=True) == why
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.text(alphabet="https:/?#@.-_aAbz09%[]~!:=&+ \t\u00e9", max_size=40).map(
+    lambda s: ("https://" + s) if s[:1] != "h" else s), st.booleans())
+def test_url_fast_path_agrees_with_the_full_check(url, deep):
+    """url_problem's regex shortcut must never pass a URL that urlsplit's check refuses."""
+    from sitedata import markup
+    full = markup._url_problem_full(url, deep)
+    assert (markup.url_problem(url, deep) is None) == (full is None)
