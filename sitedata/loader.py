@@ -130,8 +130,9 @@ class _StrictLoader(_Strict, yaml.SafeLoader):
     most; every file that the fast path does not take comes here."""
 
 
+_CLoader = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(yaml.cyaml.CSafeLoader):
+    class _CLoader(yaml.cyaml.CSafeLoader):  # noqa: F811 - replaces the None above
         """libyaml's loader with a leaner tag resolver: the same rules as PyYAML's, with each
         first character's list of patterns joined once instead of on every scalar (resolving
         was a fifth of the time spent loading)."""
@@ -161,7 +162,7 @@ def _compose_fast(text: str) -> yaml.Node | None:
     there. That is any file with & or ! (a possible anchor or tag, which the C composer does
     not report; without an anchor no alias can compose), and any syntax error (libyaml also
     stops at about 1,000 levels of nesting)."""
-    if not getattr(yaml, "__with_libyaml__", False) or "&" in text or "!" in text:
+    if _CLoader is None or "&" in text or "!" in text:
         return None
     loader = _CLoader(text)
     try:

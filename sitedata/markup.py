@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-# https, a lower-case host name, then a path or nothing: no user, password or port can hide here.
 _HOME_PAGES = ("", "index.html", "index.htm", "index.php")
+# https, a lower-case host name, then a path or nothing: no user, password or port can hide here.
 _PLAIN_HTTPS = re.compile(r"https://(?P<host>[a-z0-9.-]+)(?P<rest>[/?#][!-~]*)?")
 _MAY_HAVE_MARKUP = re.compile(r"[<{}#!\[\]]")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")

@@ -5,9 +5,11 @@ HTML checker rejects, in every built page, after MkDocs has written them.
     autocorrect="off" on the search input    (not an HTML attribute)
     tabindex="" on navigation labels         (an empty tabindex is not an integer)
 
-Why here and not in template overrides: the first sits outside every block of Material's
-base.html and the last deep in its nav-item partial, so overriding them means copying whole
-templates that change with each Material release. These fixes touch only those attributes.
+and the one axe finds: the search dialog has no accessible name (aria-dialog-name).
+
+Why here and not in template overrides: these sit outside every block of Material's base.html
+or deep in its partials, so overriding them means copying whole templates that change with each
+Material release. These fixes touch only those attributes.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ def _fix_input(match: re.Match) -> str:
     return tag
 
 
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_NAMED_SEARCH_DIALOG = _SEARCH_DIALOG[:-1] + ' aria-label="Search">'
+
+
 def fix_html(html: str) -> str:
+    html = html.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG)
     return _INPUT.sub(_fix_input, html).replace(' tabindex=""', "")
 
 

@@ -232,3 +232,16 @@ def test_feeds_list_updates_newest_first(site, tmp_path):
     assert dates == sorted(dates, reverse=True)
     assert feed.entries[0].link == "https://example.org/site/outcomes/#outcome-ai-dialogue"
     assert single.name == "outcome-ai-dialogue.xml"
+
+
+def test_theme_fixes_touch_only_the_invalid_attributes():
+    from sitedata.theme_fixes import fix_html
+    page = ('<div class="md-search" data-md-component="search" role="dialog">'
+            '<input type="checkbox" id="a" autocomplete="off">'
+            '<input type="text" autocorrect="off" autocomplete="off">'
+            '<label for="x" tabindex="">n</label><label tabindex="0">m</label>')
+    assert fix_html(page) == (
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+        '<input type="checkbox" id="a">'
+        '<input type="text" autocomplete="off">'
+        '<label for="x">n</label><label tabindex="0">m</label>')
