@@ -22,7 +22,8 @@ _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 _HOME_PAGES = ("", "index.html", "index.htm", "index.php")
 # https, a lower-case host name, then a path or nothing: no user, password or port can hide here.
 _PLAIN_HTTPS = re.compile(r"https://(?P<host>[a-z0-9.-]+)(?P<rest>[/?#][!-~]*)?")
-_MAY_HAVE_MARKUP = re.compile(r"[<{}#!\[\]]")
+# Every rule below needs one of these characters ('#' only beside '{' or '}').
+may_have_markup = re.compile(r"[<{}!\[\]]").search
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _TOKEN = re.compile(
     r"`(?P<code>[^`\n]+)`"
@@ -79,7 +80,7 @@ def _url_problem_full(url: str, deep: bool) -> str | None:
 
 def text_problems(text: str) -> list[str]:
     """Every reason this text is refused (empty when it is fine)."""
-    if not _MAY_HAVE_MARKUP.search(text):  # most text: no character any rule below looks for
+    if not may_have_markup(text):  # most text: no character any rule below looks for
         return []
     problems = [template.format(found=f"'{m.group(0)}'")
                 for pattern, template in _TEXT_RULES for m in [pattern.search(text)] if m]

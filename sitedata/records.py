@@ -6,33 +6,41 @@ value it objects to, however the collection is laid out on disk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from .collections import Collection
 from .loader import Document
 
 
-@dataclass(frozen=True)
 class Record:
-    collection: Collection
-    doc: Document
-    prefix: tuple  # path of the record inside its document: () or (index,)
+    """One record: its collection, the document it is in, and its path inside it (() or
+    (index,)). Its data and id are looked up once, here: the rules ask for them often."""
 
-    @property
-    def data(self) -> dict:
-        value = self.doc.data
-        for step in self.prefix:
+    __slots__ = ("collection", "doc", "prefix", "data", "id")
+
+    def __init__(self, collection: Collection, doc: Document, prefix: tuple):
+        self.collection = collection
+        self.doc = doc
+        self.prefix = prefix
+        value = doc.data
+        for step in prefix:
             value = value[step]
-        return value
+        self.data: dict = value
+        found = value.get("id") if isinstance(value, dict) else None
+        self.id: str = found if isinstance(found, str) else ""
 
-    @property
-    def id(self) -> str:
-        value = self.data.get("id") if isinstance(self.data, dict) else None
-        return value if isinstance(value, str) else ""
+    def __repr__(self) -> str:
+        return f"Record({self.collection.name}, {self.doc.path}, {self.prefix})"
 
     def mark(self, *path: Any, key: bool = False) -> tuple[int, int]:
         return self.doc.mark(self.prefix + tuple(path), key=key)
+
+    def walked(self) -> list[tuple[tuple, Any]]:
+        """Every (path, value) in the record, parents first: the loader's list when the record
+        is the whole document and it has one, else a fresh walk."""
+        if not self.prefix and self.doc.walked:
+            return self.doc.walked
+        return walk(self.data)
 
 
 def records_of(collection: Collection, docs: list[Document]) -> list[Record]:

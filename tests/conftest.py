@@ -49,9 +49,10 @@ class Project:
             raise ValueError(f"{old!r} not in {rel}")
         self.write(rel, text.replace(old, new, 1))
 
-    def problems(self) -> list[str]:
+    def problems(self, jobs: int = 1) -> list[str]:
+        """Every problem in the data, as validate() reports it with `jobs` processes."""
         from sitedata import validate
-        report, _ = validate(self.root, FIXTURE_DAY)
+        report, _ = validate(self.root, FIXTURE_DAY, jobs=jobs)
         return [str(p) for p in report.sorted()]
 
     def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -2,17 +2,20 @@
 
     python tools/bench_validate.py [--records N] [--runs R]
 
-Generated records are realistic source files (one file each, as editors write them), added
-beside a copy of the real data/, so every stage works on them: reading and YAML composition,
-JSON Schema, and the text, URL, id and date rules. The
-figures are the median and best of R runs of the whole `validate()` and of each stage. This is
-a benchmark, not a test: it prints numbers and asserts nothing.
+Generated records are realistic source files (one file each, as editors write them: the
+costliest layout, since every file is read and parsed on its own), added beside a copy of the
+real data/, so every stage works on them: reading and YAML composition, JSON Schema, and the
+text, URL, id and date rules. The figures are the median and best of R runs: of each stage in
+one process, of the whole `validate()` in one process, and of `validate()` as `make validate`
+and the build run it (large data is shared between processes, one per core). This is a
+benchmark, not a test: it prints numbers and asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import shutil
 import statistics
 import sys
@@ -25,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from sitedata import site as pipeline  # noqa: E402
 from sitedata.collections import COLLECTIONS  # noqa: E402
+from sitedata.loader import load_document  # noqa: E402
 from sitedata.problems import Report  # noqa: E402
 from sitedata.records import records_of  # noqa: E402
-from sitedata.rules import Context, check_all  # noqa: E402
+from sitedata.rules import Context, check_across, check_record  # noqa: E402
 from sitedata.schema import check_shape  # noqa: E402
 
 SOURCE = """# yaml-language-server: $schema=../../sitedata/schemas/source.schema.json
@@ -54,7 +58,8 @@ def make_data(root: Path, records: int) -> None:
 
 
 def time_stages(root: Path) -> dict[str, float]:
-    """The stages of `pipeline.validate`, timed one by one (with its garbage-collector pause)."""
+    """The stages of `pipeline.validate` in one process, timed one by one (with its
+    garbage-collector pause)."""
     gc.disable()
     try:
         return _time_stages(root)
@@ -67,24 +72,43 @@ def _time_stages(root: Path) -> dict[str, float]:
     times = {}
     start = time.perf_counter()
     report = Report()
-    docs = pipeline._load_all(root, report)
+    files = pipeline._find_files(root, report)
+    docs = [(c, load_document(root, root / rel, report, rel)) for c, rel in files]
     times["load (read, decode, compose YAML)"] = time.perf_counter() - start
     mark = time.perf_counter()
-    valid = set()
-    for collection in COLLECTIONS:
-        for doc in docs.get(collection.name, []):
-            if check_shape(doc, collection, report):
-                valid.add(id(doc))
+    shaped = [(c, doc, check_shape(doc, c, report)) for c, doc in docs]
     times["shape (JSON Schema)"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    records = {c.name: records_of(c, docs.get(c.name, [])) for c in COLLECTIONS}
-    check_all(Context(records, valid, today), report)
-    times["rules (references, dates, text, URLs)"] = time.perf_counter() - mark
-    times["total validate()"] = time.perf_counter() - start
+    records = {c.name: [] for c in COLLECTIONS}
+    valid, facts = set(), {}
+    for collection, doc, is_valid in shaped:
+        for record in records_of(collection, [doc]):
+            records[collection.name].append(record)
+            facts[id(record)] = check_record(record, is_valid, today, report)
+            if is_valid:
+                valid.add(id(record))
+    times["rules about one record (text, URLs, dates)"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    check_across(Context(records, valid, facts, today), report)
+    times["rules across records (ids, references)"] = time.perf_counter() - mark
+    times["total, one process"] = time.perf_counter() - start
     if report:
         raise SystemExit("benchmark data is invalid:\n" + report.format(github=False))
     times["records"] = sum(len(r) for r in records.values())
     return times
+
+
+def time_validate(root: Path, jobs: int | None) -> float:
+    """One whole `validate()`, as `make validate` and the build call it; its result is freed
+    outside the timing (a process that exits never frees it)."""
+    start = time.perf_counter()
+    result = pipeline.validate(root, jobs=jobs)
+    seconds = time.perf_counter() - start
+    if result[0]:
+        raise SystemExit("benchmark data is invalid:\n" + result[0].format(github=False))
+    del result
+    gc.collect()
+    return seconds
 
 
 def main() -> int:
@@ -92,28 +116,29 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         make_data(root, args.records)
         time_stages(root)  # warm the file cache and the compiled schemas
         runs = [time_stages(root) for _ in range(args.runs)]
-        whole = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            report, _ = pipeline.validate(root)
-            whole.append(time.perf_counter() - start)
-    for run, seconds in zip(runs, whole, strict=True):
-        run["validate() as make validate runs it"] = seconds
+        serial = [time_validate(root, 1) for _ in range(args.runs)]
+        default = [time_validate(root, None) for _ in range(args.runs)]
+    jobs = pipeline._jobs(args.records)
+    for run, one, auto in zip(runs, serial, default, strict=True):
+        run["validate(), one process"] = one
+        run[f"validate() as make validate runs it: {jobs} process{'es' if jobs > 1 else ''}"] \
+            = auto
     count = int(runs[0].pop("records"))
     for run in runs[1:]:
         run.pop("records")
     print(f"validation of {count:,} records ({args.records:,} generated + the real data), "
-          f"{args.runs} runs, Python {sys.version.split()[0]}")
-    print(f"{'stage':40}  {'median':>9}  {'best':>9}  {'per record':>10}")
+          f"{args.runs} runs, Python {sys.version.split()[0]}, {cores} cores")
+    print(f"{'stage':52}  {'median':>9}  {'best':>9}  {'per record':>10}")
     for stage in runs[0]:
         values = [r[stage] for r in runs]
         median = statistics.median(values)
-        print(f"{stage:40}  {median * 1000:7.0f} ms  {min(values) * 1000:7.0f} ms  "
+        print(f"{stage:52}  {median * 1000:7.0f} ms  {min(values) * 1000:7.0f} ms  "
               f"{median / count * 1e6:7.1f} µs")
     return 0
 

@@ -1,8 +1,9 @@
 """Every kind of bad edit is refused with the exact file:line:col and message, in one run.
 
-Each case breaks the valid fixture data in one way. The same case is then checked three ways:
-in-process (exact messages), through `python -m sitedata validate` (what `make validate` runs)
-and through `mkdocs build` (which must fail and write no site). None may print a traceback.
+Each case breaks the valid fixture data in one way. The same case is then checked four ways:
+in-process (exact messages), the same split over three processes (as large data is), through
+`python -m sitedata validate` (what `make validate` runs) and through `mkdocs build` (which must
+fail and write no site). None may print a traceback.
 """
 
 from __future__ import annotations
@@ -281,6 +282,14 @@ def test_problem_is_reported_exactly(project, case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_problem_is_reported_the_same_by_several_processes(project, case):
+    # Large data is checked by forked processes (site.py); the report must not change, down to
+    # positions worked out again from a document's text in the process that put them together.
+    apply(project, case)
+    assert project.problems(jobs=3) == case.expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_validate_command_reports_it_and_fails(project, case):
     apply(project, case)
     result = project.validate_cli()
@@ -311,6 +320,19 @@ def test_every_problem_in_every_file_is_reported_in_one_run(project):
     assert len(problems) == 3
     result = project.validate_cli()
     assert "3 data errors in 3 files; nothing was published." in result.stderr
+
+
+def test_processes_can_be_set_for_the_validate_command_and_the_build(project):
+    # SITEDATA_JOBS overrides the default (one process per core for thousands of files).
+    for case in (CASES[4], CASES[33], CASES[20]):
+        apply(project, case)
+    one = project.validate_cli(SITEDATA_JOBS="1")
+    three = project.validate_cli(SITEDATA_JOBS="3")
+    assert one.returncode == three.returncode == 1
+    assert one.stderr == three.stderr
+    built = project.build(SITEDATA_JOBS="3")
+    assert built.returncode != 0 and not (project.root / "site").exists()
+    assert all(line in built.stdout + built.stderr for line in one.stderr.splitlines()[:3])
 
 
 def test_fixture_data_is_valid(project):

@@ -2,8 +2,9 @@
 
 Hypothesis takes a real data file and damages it (bytes inserted, deleted or replaced, lines
 swapped, hostile fragments spliced in). Whatever comes out, validation must return a report
-(every problem a data/FILE.yaml:LINE:COL: message line), never raise; and the fast schema check
-must agree with jsonschema on every damaged record.
+(every problem a data/FILE.yaml:LINE:COL: message line), never raise. The shortcuts taken for
+speed must agree with what they replace, on every damaged file: the fast schema check with
+jsonschema, the loader's list of values with a walk of the data, its tags with PyYAML's.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import re
 import shutil
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_DAY, ROOT
 from sitedata import validate
 from sitedata.collections import COLLECTIONS
-from sitedata.loader import load_document
+from sitedata.loader import _plain_tag, load_document
 from sitedata.problems import Report
+from sitedata.records import walk
 from sitedata.schema import is_valid, validator
 
 DATA_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*.yaml"))
@@ -91,3 +94,32 @@ def test_fast_and_full_schema_validators_always_agree(sandbox, rel, ops):
     schema = SCHEMA_OF.get(rel) or SCHEMA_OF[rel.rsplit("/", 1)[0]]
     full = not any(validator(schema).iter_errors(doc.data))
     assert is_valid(schema, doc.data) == full
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rel=st.sampled_from(DATA_FILES), ops=OPS)
+def test_loader_lists_every_value_as_a_walk_would(sandbox, rel, ops):
+    """The rules read the (path, value) list the loader builds on the way; it must be exactly
+    what walking the finished data gives, however damaged the file."""
+    path = sandbox / rel
+    path.write_bytes(_mutate((ROOT / rel).read_bytes(), ops))
+    try:
+        doc = load_document(sandbox, path, Report())
+    finally:
+        path.write_bytes((ROOT / rel).read_bytes())
+    if doc is not None:
+        assert doc.walked == walk(doc.data)
+
+
+PLAIN = st.text(alphabet="0123456789+-._:eE~nNyYtTfFoOlLsSuUrRaA xX<=", max_size=12)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(text=PLAIN | st.sampled_from(["", "~", "null", "yes", "No", "on", "OFF", "12:30", "0o17",
+                                      "0x1F", "1_000", ".inf", "-.NaN", "2026-01-15",
+                                      "2026-01-15 10:00", "<<", "=", "1e3", "+1", "3.14"]))
+def test_plain_scalars_get_the_tag_pyyaml_would_give(text):
+    """The loader resolves plain scalars itself (see _CLoader); it must agree with PyYAML."""
+    resolver = yaml.SafeLoader("")
+    assert _plain_tag(text) == resolver.resolve(yaml.ScalarNode, text, (True, False))
