@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .collections import BY_NAME
 from .markup import may_have_markup, text_problems, url_problem
 from .problems import Report
 from .records import Record, path_name
@@ -26,7 +27,8 @@ HTTPS_ASCII = re.compile(r"https://[!-~]+")  # the schema's url pattern
 
 # Keys whose values refer to other records, and the collection they refer to.
 REFERENCE_KEYS = {"sources": "sources", "source": "sources", "speaker": "people",
-                  "participants": "people", "visitor": "people"}
+                  "participants": "people", "visitor": "people", "outcome": "outcomes",
+                  "related": "glossary"}
 
 
 @dataclass
@@ -260,7 +262,9 @@ def check_references(context: Context, report: Report) -> None:
                     continue
                 guess = difflib.get_close_matches(value, known, n=1, cutoff=0.7)
                 hint = f"; did you mean '{guess[0]}'?" if guess else ""
-                where = f"no file data/{target}/{value}.yaml"
+                collection = BY_NAME[target]
+                where = f"no file {collection.path}/{value}.yaml" if collection.is_dir \
+                    else f"no entry with that id in {collection.path}"
                 _add(report, record, path, f"{path_name(path)} refers to '{value}', which does "
                      f"not exist ({where}){hint}")
 

@@ -108,7 +108,9 @@ class Views:
             template, cite=self.citations.cite, people_url=self.url("people.md"),
             speakers={pid: p["name"] for pid, p in people.items()}, status_icons=STATUS_ICONS,
             status_labels=STATUS_LABELS, area_labels=AREA_LABELS, countries=COUNTRIES,
-            languages=LANGUAGES, side_labels=SIDE_LABELS, **values)
+            languages=LANGUAGES, side_labels=SIDE_LABELS, outcome_page=self.url("outcomes.md"),
+            outcome_views={o.data["id"]: o for o in self.site.outcomes},
+            term_names={g["id"]: g["term"] for g in self.site.glossary}, **values)
 
     def macros(self) -> dict:
         names = ("cite", "overview", "significance", "key_facts", "visit_summary", "tour_map",

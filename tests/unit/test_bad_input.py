@@ -144,6 +144,15 @@ CASES = [
     Case("unknown-speaker", ["data/visit.yaml:41:16: itinerary[0].quote.speaker refers to "
          "'nobody', which does not exist (no file data/people/nobody.yaml)"],
          edits=[edit("visit.yaml", "speaker: host-one", "speaker: nobody")]),
+    Case("unknown-outcome", ["data/claims.yaml:7:12: outcome refers to 'ai-dialog', which does "
+         "not exist (no file data/outcomes/ai-dialog.yaml); did you mean 'ai-dialogue'?",
+         "data/timeline.yaml:14:12: outcome refers to 'jwg', which does not exist (no file "
+         "data/outcomes/jwg.yaml)"],
+         edits=[edit("claims.yaml", "outcome: ai-dialogue", "outcome: ai-dialog"),
+                edit("timeline.yaml", "outcome: ai-dialogue", "outcome: jwg")]),
+    Case("unknown-glossary-term", ["data/glossary.yaml:12:13: related[0] refers to 'qaud', which "
+         "does not exist (no entry with that id in data/glossary.yaml); did you mean 'quad'?"],
+         edits=[edit("glossary.yaml", "related: [quad]", "related: [qaud]")]),
     # enumerations
     Case("status-not-allowed", [OUT + "22:13: updates[1].status 'done' is not one of announced, "
          "in-progress, delivered, stalled"],
@@ -237,8 +246,13 @@ CASES = [
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
         "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml"],
          {"data/outcome.yaml": "x: 1\n", "data/sources/x.yml": "id: x\n"}),
-    Case("empty-collection", ["data/outcomes/:1:1: folder data/outcomes/ has no <id>.yaml files; "
-         "the site needs at least one"], {"data/" + OUTCOME: None}),
+    Case("empty-collection", [
+        "data/claims.yaml:7:12: outcome refers to 'ai-dialogue', which does not exist (no file "
+        "data/outcomes/ai-dialogue.yaml)",
+        "data/outcomes/:1:1: folder data/outcomes/ has no <id>.yaml files; the site needs at "
+        "least one",
+        "data/timeline.yaml:14:12: outcome refers to 'ai-dialogue', which does not exist (no "
+        "file data/outcomes/ai-dialogue.yaml)"], {"data/" + OUTCOME: None}),
     # invisible characters
     Case("bidi-control", [B + "3:9: invisible bidirectional control U+202E is not allowed; "
          "delete it (it can make text read differently from what it says)"],
@@ -266,6 +280,11 @@ CASES = [
          "add 'whose:' to say whose analysis it is"],
          edits=[edit("visit.yaml", "    whose: Example Institute\n", "")]),
 ]
+
+
+def cases(*names: str) -> list[Case]:
+    by_name = {c.name: c for c in CASES}
+    return [by_name[name] for name in names]
 
 
 def apply(project, case: Case) -> None:
@@ -313,7 +332,7 @@ def test_build_reports_it_and_publishes_nothing(project, case):
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(project):
-    for case in (CASES[4], CASES[33], CASES[20]):  # a duplicate key, a bad status, a bad sequence
+    for case in cases("duplicate-key", "status-not-allowed", "itinerary-out-of-sequence"):
         apply(project, case)
     problems = project.problems()
     assert problems == sorted(problems)
@@ -324,7 +343,7 @@ def test_every_problem_in_every_file_is_reported_in_one_run(project):
 
 def test_processes_can_be_set_for_the_validate_command_and_the_build(project):
     # SITEDATA_JOBS overrides the default (one process per core for thousands of files).
-    for case in (CASES[4], CASES[33], CASES[20]):
+    for case in cases("duplicate-key", "status-not-allowed", "itinerary-out-of-sequence"):
         apply(project, case)
     one = project.validate_cli(SITEDATA_JOBS="1")
     three = project.validate_cli(SITEDATA_JOBS="3")

@@ -245,3 +245,17 @@ def test_theme_fixes_touch_only_the_invalid_attributes():
         '<input type="checkbox" id="a">'
         '<input type="text" autocomplete="off">'
         '<label for="x">n</label><label tabindex="0">m</label>')
+
+
+def test_claims_and_milestones_link_to_the_outcome_they_are_about(site, views):
+    status = [o for o in site.outcomes if o.data["id"] == "ai-dialogue"][0].status
+    for page, html in (("claims.md", views.claims_check), ("timeline.md", views.timeline_list)):
+        views.start_page(page)
+        out = str(html())
+        assert 'Tracked outcome: <a href="../outcomes/#outcome-ai-dialogue">AI Dialogue</a>' in out
+        assert f"ij-status--{status}" in out.split("Tracked outcome:", 1)[1]
+
+
+def test_glossary_terms_link_to_related_terms(views):
+    views.start_page("glossary.md")
+    assert 'See also: <a href="#term-quad">Quad</a>.' in str(views.glossary_list())

@@ -93,8 +93,12 @@ def test_templates_escape_raw_records(project):
     term["definition"] = "<script>alert(1)</script> [x](javascript:alert(1)) | pipe\nline"
     term["term"] = "<img src=x onerror=alert(1)>"
     renderer = Renderer(Terms([]))
+    for other in site.glossary:
+        other["related"] = [term["id"]]  # every "See also" link shows the hostile term
     html = str(renderer.render("glossary.html", terms=site.glossary,
+                               term_names={g["id"]: g["term"] for g in site.glossary},
                                cite=Citations(site.sources, "").cite))
+    assert html.count("See also: <a") == len(site.glossary)
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
     assert 'href="javascript' not in html
