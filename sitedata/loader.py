@@ -71,6 +71,13 @@ class Document:
             self._node = _compose(self.text, self.path, Report())  # as it composed at load
         return self._node
 
+    def forget_nodes(self) -> None:
+        """Free the nodes and the value list once the rules about this file alone are done:
+        memory then stays at a few files' worth of nodes, and the next files reuse it. A later
+        position (a rule across records) composes them again from the text."""
+        self._node = None
+        self.walked = []
+
     def _find(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
         """The deepest node on `path`, the key node naming it, and whether the path resolved."""
         node, key_node = self.node, None

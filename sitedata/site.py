@@ -119,6 +119,7 @@ def check_file(root: Path, collection: Collection, rel: str, today: datetime.dat
     valid = check_shape(doc, collection, report)
     found = [(record, check_record(record, valid, today, report))
              for record in records_of(collection, [doc])]
+    doc.forget_nodes()
     return valid, found, report.problems
 
 

@@ -6,9 +6,10 @@ Generated records are realistic source files (one file each, as editors write th
 costliest layout, since every file is read and parsed on its own), added beside a copy of the
 real data/, so every stage works on them: reading and YAML composition, JSON Schema, and the
 text, URL, id and date rules. The figures are the median and best of R runs: of each stage in
-one process, of the whole `validate()` in one process, and of `validate()` as `make validate`
-and the build run it (large data is shared between processes, one per core). This is a
-benchmark, not a test: it prints numbers and asserts nothing.
+one process, of the whole `validate()` in one process, of `validate()` as `make validate` and
+the build run it (large data is shared between processes, one per core), and of the validate
+command in a fresh process, start to exit. This is a benchmark, not a test: it prints numbers
+and asserts nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import gc
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -111,6 +113,18 @@ def time_validate(root: Path, jobs: int | None) -> float:
     return seconds
 
 
+def time_command(root: Path) -> float:
+    """`python -m sitedata validate` in a fresh process, start to exit: what an editor waits for
+    (interpreter start, imports, compiling the schemas, validating, exit)."""
+    command = [sys.executable, "-m", "sitedata", "validate", "--root", str(root)]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        raise SystemExit("benchmark data is invalid:\n" + result.stderr)
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
@@ -124,11 +138,13 @@ def main() -> int:
         runs = [time_stages(root) for _ in range(args.runs)]
         serial = [time_validate(root, 1) for _ in range(args.runs)]
         default = [time_validate(root, None) for _ in range(args.runs)]
+        command = [time_command(root) for _ in range(args.runs)]
     jobs = pipeline._jobs(args.records)
-    for run, one, auto in zip(runs, serial, default, strict=True):
+    for run, one, auto, fresh in zip(runs, serial, default, command, strict=True):
         run["validate(), one process"] = one
         run[f"validate() as make validate runs it: {jobs} process{'es' if jobs > 1 else ''}"] \
             = auto
+        run["python -m sitedata validate, a fresh process"] = fresh
     count = int(runs[0].pop("records"))
     for run in runs[1:]:
         run.pop("records")
