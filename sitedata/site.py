@@ -86,23 +86,70 @@ def _validate(root: Path, today: datetime.date, jobs: int | None) -> tuple[Repor
 
 def _find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:
     """Every data file each collection reads, in order; missing ones and strays reported."""
+    present, refused = _scan_data(root, report)
+    by_folder: dict[str, list[str]] = {}
+    for rel in present:
+        folder, _, name = rel.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
     files: list[tuple[Collection, str]] = []
     for collection in COLLECTIONS:
-        target = root / collection.path
+        if collection.path in refused:
+            continue  # already reported: a link or a special file where the data should be
         if collection.is_dir:
-            names = sorted(n for n in os.listdir(target) if n.endswith(".yaml")) \
-                if target.is_dir() else []
+            names = sorted(n for n in by_folder.get(collection.path, []) if n.endswith(".yaml"))
             found = [f"{collection.path}/{name}" for name in names]
             if not found:
                 report.add(collection.path + "/", 1, 1, f"folder {collection.path}/ has no "
                            "<id>.yaml files; the site needs at least one")
         else:
-            found = [collection.path] if target.is_file() else []
-            if not target.is_file():
+            found = [collection.path] if collection.path in present else []
+            if not found:
                 report.add(collection.path, 1, 1, f"file {collection.path} is missing")
         files += [(collection, rel) for rel in found]
-    _report_strays(root, {rel for _, rel in files}, report)
+    _report_strays(present, {rel for _, rel in files}, report)
     return files
+
+
+def _scan_data(root: Path, report: Report) -> tuple[set[str], set[str]]:
+    """The ordinary files under data/ (paths from the root), and what was refused there.
+
+    Symbolic links are refused, not followed: one in a pull request could point anywhere on
+    the machine that builds the site (its files would be read, and quoted in error messages).
+    So are pipes, sockets and devices, which could stop the build waiting to read."""
+    present: set[str] = set()
+    refused: set[str] = set()
+    folders = ["data"]
+    while folders:
+        folder = folders.pop()
+        path = os.path.join(root, folder)
+        if os.path.islink(path):  # only data/ itself gets here; links below are caught as entries
+            _refuse(report, refused, folder, LINK)
+            continue
+        if not os.path.isdir(path):
+            continue
+        with os.scandir(path) as entries:
+            for entry in entries:
+                rel = f"{folder}/{entry.name}"
+                if entry.is_symlink():
+                    _refuse(report, refused, rel, LINK)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    present.add(rel)
+                else:
+                    _refuse(report, refused, rel, SPECIAL)
+    return present, refused
+
+
+LINK = ("a symbolic link is not allowed in data/: data must be ordinary files in the repository "
+        "(a link could point anywhere on the machine that builds the site)")
+SPECIAL = ("only ordinary files are allowed in data/, not pipes, sockets or devices (reading one "
+           "could stop the build)")
+
+
+def _refuse(report: Report, refused: set[str], rel: str, message: str) -> None:
+    refused.add(rel)
+    report.add(rel, 1, 1, message)
 
 
 Checked = tuple[bool, list[tuple[Record, Facts]], list[Problem]]
@@ -198,16 +245,8 @@ def _received(files: list[tuple[Collection, str]], sent: list[Sent]) -> list[Che
     return checked
 
 
-def _report_strays(root: Path, expected: set[str], report: Report) -> None:
+def _report_strays(present: set[str], expected: set[str], report: Report) -> None:
     """Files under data/ that no collection reads: usually a typo in a name or extension."""
-    data_dir = root / "data"
-    if not data_dir.is_dir():
-        return
     places = ", ".join(c.path + ("/<id>.yaml" if c.is_dir else "") for c in COLLECTIONS)
-    found = []
-    for folder, _, names in os.walk(data_dir):
-        base = Path(folder).relative_to(root).as_posix()
-        found += [f"{base}/{name}" for name in names]
-    for rel in sorted(found):
-        if rel not in expected and rel not in ALLOWED_EXTRA:
-            report.add(rel, 1, 1, f"unexpected file: the site reads only {places}")
+    for rel in sorted(present - expected - ALLOWED_EXTRA):
+        report.add(rel, 1, 1, f"unexpected file: the site reads only {places}")

@@ -55,11 +55,12 @@ class Project:
         report, _ = validate(self.root, FIXTURE_DAY, jobs=jobs)
         return [str(p) for p in report.sorted()]
 
-    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    def run(self, *args: str, env: dict | None = None,
+            timeout: int = 300) -> subprocess.CompletedProcess:
         full_env = {**os.environ, "SITE_BUILD_DATE": FIXTURE_DAY.isoformat(),
                     "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": "", **(env or {})}
         return subprocess.run(args, cwd=self.root, env=full_env, capture_output=True, text=True,
-                              timeout=300)
+                              timeout=timeout)
 
     def validate_cli(self, **env) -> subprocess.CompletedProcess:
         return self.run(PYTHON, "-m", "sitedata", "validate", env=env)

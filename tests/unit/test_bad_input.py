@@ -8,11 +8,13 @@ fail and write no site). None may print a traceback.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import FIXTURE
+from conftest import FIXTURE, PYTHON
 
 H = "# yaml-language-server: $schema=../../sitedata/schemas/source.schema.json\n"
 SOURCE = ("title: T\npublisher: P\nurl: https://example.org/a/b\npublished: 2026-01-01\n"
@@ -352,6 +354,38 @@ def test_processes_can_be_set_for_the_validate_command_and_the_build(project):
     built = project.build(SITEDATA_JOBS="3")
     assert built.returncode != 0 and not (project.root / "site").exists()
     assert all(line in built.stdout + built.stderr for line in one.stderr.splitlines()[:3])
+
+
+SECRET = "token: SECRET-VALUE-OUTSIDE-THE-REPO\n"
+LINKED = ("data/sources/linked.yaml:1:1: a symbolic link is not allowed in data/: data must be "
+          "ordinary files in the repository (a link could point anywhere on the machine that "
+          "builds the site)")
+
+
+def test_links_are_refused_not_followed(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(SECRET)
+    (project.root / "data/sources/linked.yaml").symlink_to(outside / "secret.yaml")
+    shutil.rmtree(project.root / "data/people")
+    (project.root / "data/people").symlink_to(outside, target_is_directory=True)
+    expected_people = LINKED.replace("data/sources/linked.yaml", "data/people")
+    problems = project.problems()
+    assert LINKED in problems and expected_people in problems
+    assert not any("SECRET" in p for p in problems)
+    for result in (project.validate_cli(), project.build()):
+        assert result.returncode != 0
+        output = result.stdout + result.stderr
+        assert LINKED in output and "SECRET" not in output and "Traceback" not in output
+    assert not (project.root / "site").exists()
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_it(project):
+    os.mkfifo(project.root / "data/sources/pipe.yaml")
+    result = project.run(PYTHON, "-m", "sitedata", "validate", timeout=60)
+    assert result.returncode == 1
+    assert ("data/sources/pipe.yaml:1:1: only ordinary files are allowed in data/, not pipes, "
+            "sockets or devices (reading one could stop the build)") in result.stderr
 
 
 def test_fixture_data_is_valid(project):
