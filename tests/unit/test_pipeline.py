@@ -59,6 +59,30 @@ def test_loader_accepts_joiners_inside_indic_words(tmp_path):
     assert not report
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_loader_reads_windows_line_endings_like_unix_ones(tmp_path, newline):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(newline.join(["# c", "time: '12:30'", "answer: 'no'", "note: >-",
+                                   "  two", "  lines", "emoji: \U0001F1EE\U0001F1F3", ""]
+                                  ).encode("utf-8"))
+    report = Report()
+    doc = load_document(tmp_path, path, report)
+    assert not report
+    assert doc.data == {"time": "12:30", "answer": "no", "note": "two lines",
+                        "emoji": "\U0001F1EE\U0001F1F3"}
+    assert doc.mark(("emoji",)) == (7, 8)
+
+
+def test_a_document_without_nodes_finds_the_same_positions_again(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("a:\n  - b: 1\n    c: [x, y]\n", encoding="utf-8")
+    doc = load_document(tmp_path, path, Report())
+    before = [doc.mark(p) for p in (("a", 0, "c", 1), ("a", 0, "b"), ("a",))]
+    doc.forget_nodes()
+    assert [doc.mark(p) for p in (("a", 0, "c", 1), ("a", 0, "b"), ("a",))] == before
+    assert before[0] == (3, 12)
+
+
 def test_github_annotation_escapes_its_fields():
     problem = Problem("data/a,b.yaml", 3, 4, "50% of 'x':\nnext")
     assert problem.annotation() == ("::error file=data/a%2Cb.yaml,line=3,col=4,title=Data error"
