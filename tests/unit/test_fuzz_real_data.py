@@ -78,17 +78,22 @@ def test_mutated_real_data_never_crashes_validation(sandbox, rel, ops):
 SCHEMA_OF = {c.path: c.schema for c in COLLECTIONS}
 
 
+def _load_damaged(sandbox, rel: str, ops):
+    """The document a damaged copy of a real data file loads as (None if it does not)."""
+    path = sandbox / rel
+    path.write_bytes(_mutate((ROOT / rel).read_bytes(), ops))
+    try:
+        return load_document(sandbox, path, Report())
+    finally:
+        path.write_bytes((ROOT / rel).read_bytes())
+
+
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rel=st.sampled_from(DATA_FILES), ops=OPS)
 def test_fast_and_full_schema_validators_always_agree(sandbox, rel, ops):
     """The fast yes/no check (fastjsonschema) must never pass what jsonschema would refuse."""
-    path = sandbox / rel
-    path.write_bytes(_mutate((ROOT / rel).read_bytes(), ops))
-    try:
-        doc = load_document(sandbox, path, Report())
-    finally:
-        path.write_bytes((ROOT / rel).read_bytes())
+    doc = _load_damaged(sandbox, rel, ops)
     if doc is None:
         return
     schema = SCHEMA_OF.get(rel) or SCHEMA_OF[rel.rsplit("/", 1)[0]]
@@ -102,12 +107,7 @@ def test_fast_and_full_schema_validators_always_agree(sandbox, rel, ops):
 def test_loader_lists_every_value_as_a_walk_would(sandbox, rel, ops):
     """The rules read the (path, value) list the loader builds on the way; it must be exactly
     what walking the finished data gives, however damaged the file."""
-    path = sandbox / rel
-    path.write_bytes(_mutate((ROOT / rel).read_bytes(), ops))
-    try:
-        doc = load_document(sandbox, path, Report())
-    finally:
-        path.write_bytes((ROOT / rel).read_bytes())
+    doc = _load_damaged(sandbox, rel, ops)
     if doc is not None:
         assert doc.walked == walk(doc.data)
 
