@@ -15,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -178,11 +179,13 @@ def _check_files(root: Path, files: list[tuple[Collection, str]],
 def _jobs(files: int) -> int:
     """Processes to use: one per available core for large data (each process must pay for its
     own start and for sending its results back, some 30 ms, which small data does not repay),
-    or SITEDATA_JOBS. Only where processes can fork (Linux): elsewhere one."""
+    or SITEDATA_JOBS. Only where a process can fork safely: on Linux, and with no other thread
+    running (mkdocs serve has some; a forked copy could inherit a lock one of them holds)."""
     wanted = os.environ.get("SITEDATA_JOBS", "")
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
-    if files < PARALLEL_MIN_FILES or not sys.platform.startswith("linux"):
+    if files < PARALLEL_MIN_FILES or not sys.platform.startswith("linux") \
+            or threading.active_count() > 1:
         return 1
     return max(1, min(len(os.sched_getaffinity(0)), MAX_JOBS))
 

@@ -283,3 +283,16 @@ def test_claims_and_milestones_link_to_the_outcome_they_are_about(site, views):
 def test_glossary_terms_link_to_related_terms(views):
     views.start_page("glossary.md")
     assert 'See also: <a href="#term-quad">Quad</a>.' in str(views.glossary_list())
+
+
+def test_large_data_is_shared_between_processes_only_when_safe(monkeypatch):
+    from sitedata import site as pipeline
+    monkeypatch.delenv("SITEDATA_JOBS", raising=False)
+    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)  # whatever tests run
+    assert pipeline._jobs(100) == 1
+    assert pipeline._jobs(pipeline.PARALLEL_MIN_FILES) == 2
+    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 2)  # as under mkdocs serve
+    assert pipeline._jobs(pipeline.PARALLEL_MIN_FILES) == 1
+    monkeypatch.setenv("SITEDATA_JOBS", "3")
+    assert pipeline._jobs(100) == 3
