@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import jsonschema
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +24,7 @@ from sitedata.collections import COLLECTIONS
 from sitedata.loader import _plain_tag, load_document
 from sitedata.problems import Report
 from sitedata.records import walk
-from sitedata.schema import is_valid, validator
+from sitedata.schema import _is_date, is_valid, validator
 
 DATA_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*.yaml"))
 FRAGMENTS = ["{{ x }}", "{% x %}", "<script>", "&a ", "*a", "!!python/object:os.system ", "\t",
@@ -123,3 +124,13 @@ def test_plain_scalars_get_the_tag_pyyaml_would_give(text):
     """The loader resolves plain scalars itself (see _CLoader); it must agree with PyYAML."""
     resolver = yaml.SafeLoader("")
     assert _plain_tag(text) == resolver.resolve(yaml.ScalarNode, text, (True, False))
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(value=st.text(alphabet="0123456789-:T Z+\n\u0663", max_size=12)
+       | st.dates().map(str) | st.sampled_from(["2026-02-29", "2024-02-29", "2026-13-45",
+                                                 "20260116", "2026-W03-5", "2026-01-16\n"]))
+def test_fast_date_check_agrees_with_jsonschema(value):
+    """The fast check's format "date" is written out (see schema._is_date); it must be
+    jsonschema's own rule, which the full check and the API's readers use."""
+    assert _is_date(value) == jsonschema.FormatChecker(formats=["date"]).conforms(value, "date")
