@@ -10,6 +10,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+# Messages quote data (keys, values, file names), and data can hold line breaks: a quoted key
+# "x\n::error ..." would print a line that GitHub Actions reads as one of its workflow commands.
+# So every control character in a path or message is shown escaped, and each problem stays on
+# its one line.
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks and other control characters written as escapes."""
+    return text.translate(_ESCAPES)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -42,7 +54,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, col: int, message: str) -> None:
-        self.problems.append(Problem(path, max(line, 1), max(col, 1), message))
+        self.problems.append(Problem(one_line(path), max(line, 1), max(col, 1),
+                                     one_line(message)))
 
     def __bool__(self) -> bool:
         return bool(self.problems)

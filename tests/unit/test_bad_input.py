@@ -271,6 +271,18 @@ CASES = [
     Case("control-character", [B + "3:9: invisible control character U+0007 is not allowed; "
          "delete it (it can make text read differently from what it says)"],
          source(SOURCE.replace("title: T", "title: a\x07b"))),
+    # data quoted in a message cannot break its line (and forge a GitHub workflow command)
+    Case("line-break-in-key", [B + "10:1: unknown field 'x\\n::error file=README.md::forged'; "
+         "allowed here: accessed, archived_url, author, country, id, kind, language, note, "
+         "published, publisher, title, url"],
+         source(SOURCE + '"x\\n::error file=README.md::forged": 1\n')),
+    Case("line-break-in-reference", ["data/glossary.yaml:6:13: sources[0] 'x ::warning::forged' "
+         "must be kebab-case (lower-case letters, digits and single hyphens, e.g. "
+         "'ai-dialogue')", "data/glossary.yaml:6:13: sources[0] refers to "
+         "'x\\n::warning::forged', which does not exist (no file "
+         "data/sources/x\\n::warning::forged.yaml)"],
+         edits=[edit("glossary.yaml", "sources: [wire-report]",
+                     'sources: ["x\\n::warning::forged"]')]),
     # editorial rules
     Case("perspective-without-own-source", ["data/topics/quad.yaml:20:14: perspectives[0] gives "
          "china's view but cites no source from china (sources here are from: india)"],
@@ -386,6 +398,20 @@ def test_a_named_pipe_is_refused_without_waiting_for_it(project):
     assert result.returncode == 1
     assert ("data/sources/pipe.yaml:1:1: only ordinary files are allowed in data/, not pipes, "
             "sockets or devices (reading one could stop the build)") in result.stderr
+
+
+def test_no_output_line_can_be_taken_for_a_workflow_command(project):
+    # A file name can hold a line break too; every line printed must be one of ours.
+    project.write("data/sources/a\n::error::forged.yaml", H + "id: a\n" + SOURCE)
+    for case in cases("line-break-in-key", "line-break-in-reference"):
+        apply(project, case)
+    result = project.validate_cli(GITHUB_ACTIONS="true")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "data/sources/a\\n::error::forged.yaml:2:5: id 'a' must match the file name " \
+        "'a\\n::error::forged.yaml': rename the file or fix the id" in lines
+    ours = ("data/", "::error file=data/", "4 data errors in 3 files")
+    assert all(line.startswith(ours) for line in lines), lines
 
 
 def test_fixture_data_is_valid(project):
