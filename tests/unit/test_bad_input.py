@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import FIXTURE, PYTHON
+from conftest import FIXTURE, PYTHON, ROOT
 
 H = "# yaml-language-server: $schema=../../sitedata/schemas/source.schema.json\n"
 SOURCE = ("title: T\npublisher: P\nurl: https://example.org/a/b\npublished: 2026-01-01\n"
@@ -412,6 +413,29 @@ def test_no_output_line_can_be_taken_for_a_workflow_command(project):
         "'a\\n::error::forged.yaml': rename the file or fix the id" in lines
     ours = ("data/", "::error file=data/", "4 data errors in 3 files")
     assert all(line.startswith(ours) for line in lines), lines
+
+
+# Values shaped to make a backtracking pattern take time growing with the square of their
+# length: before the text rules were made linear, a 200 kB one took minutes. Generous limits,
+# so that only that mistake, never a slow machine, can fail these.
+PATHOLOGICAL = {"line-breaks": "note: |-\n  x" + "\n" * 200_000 + "  x[\n",
+                "brackets": 'note: "' + "[" * 200_000 + '"\n',
+                "bracket-lines": "note: |-\n" + "  [x\n" * 50_000}
+
+
+@pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_text_is_refused_in_seconds(project, body):
+    project.write(BAD, H + "id: bad\n" + SOURCE + body)
+    result = project.run(PYTHON, "-m", "sitedata", "validate", timeout=60)
+    assert result.returncode == 1
+    assert f"{B}10:7: note " in result.stderr  # too long for a note, and nothing worse
+
+
+@pytest.mark.parametrize("text", ["'[' * 200_000", "'[x ' * 70_000", "'*a' * 100_000"])
+def test_rendering_pathological_text_takes_seconds_not_minutes(text):
+    # Rendering, which bypasses validation here, must not hang either.
+    code = f"from sitedata.markup import render_inline; render_inline({text})"
+    subprocess.run([PYTHON, "-c", code], cwd=ROOT, check=True, timeout=60)
 
 
 def test_fixture_data_is_valid(project):
