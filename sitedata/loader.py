@@ -223,11 +223,15 @@ def load_document(root: Path, path: Path | str, report: Report, rel: str = "") -
 
 def _read_bytes(path: Path | str, rel: str, report: Report) -> bytes | None:
     # os-level calls: less than half the time open() takes for 10,000 small files.
-    fd = os.open(path, os.O_RDONLY)
     try:
-        raw = os.read(fd, MAX_FILE_BYTES + 1)  # never more than the limit, whatever the size
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            raw = os.read(fd, MAX_FILE_BYTES + 1)  # never more than the limit, whatever the size
+        finally:
+            os.close(fd)
+    except OSError as err:  # e.g. deleted or renamed since the folder was listed, as editors save
+        report.add(rel, 1, 1, f"the file cannot be read ({err.strerror or err}); try again")
+        return None
     if len(raw) > MAX_FILE_BYTES:
         size = os.stat(path).st_size
         report.add(rel, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "

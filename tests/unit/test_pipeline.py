@@ -296,3 +296,10 @@ def test_large_data_is_shared_between_processes_only_when_safe(monkeypatch):
     assert pipeline._jobs(pipeline.PARALLEL_MIN_FILES) == 1
     monkeypatch.setenv("SITEDATA_JOBS", "3")
     assert pipeline._jobs(100) == 3
+
+
+def test_a_file_gone_since_the_folder_was_listed_is_a_problem_not_a_crash(tmp_path):
+    report = Report()
+    assert load_document(tmp_path, tmp_path / "gone.yaml", report) is None
+    assert [str(p) for p in report.sorted()] == [
+        "gone.yaml:1:1: the file cannot be read (No such file or directory); try again"]
