@@ -119,16 +119,13 @@ def _scan_data(root: Path, report: Report) -> tuple[set[str], set[str]]:
     So are pipes, sockets and devices, which could stop the build waiting to read."""
     present: set[str] = set()
     refused: set[str] = set()
-    folders = ["data"]
+    if os.path.islink(os.path.join(root, "data")):  # links below are caught as entries
+        _refuse(report, refused, "data", LINK)
+        return present, refused
+    folders = ["data"] if os.path.isdir(os.path.join(root, "data")) else []
     while folders:
         folder = folders.pop()
-        path = os.path.join(root, folder)
-        if os.path.islink(path):  # only data/ itself gets here; links below are caught as entries
-            _refuse(report, refused, folder, LINK)
-            continue
-        if not os.path.isdir(path):
-            continue
-        with os.scandir(path) as entries:
+        with os.scandir(os.path.join(root, folder)) as entries:
             for entry in entries:
                 rel = f"{folder}/{entry.name}"
                 if entry.is_symlink():

@@ -71,6 +71,12 @@ class Views:
         self.renderer = Renderer(self.terms)
         self.page = "index.md"
         self.citations = Citations(site.sources, "")
+        # Lookups every template may use; the same on every page, so made once.
+        self.lookups = {
+            "speakers": {pid: p["name"] for pid, p in site.people.items()},
+            "outcome_views": {o.data["id"]: o for o in site.outcomes},
+            "term_names": {g["id"]: g["term"] for g in site.glossary},
+        }
 
     # -- page lifecycle ------------------------------------------------------------------------
 
@@ -103,14 +109,11 @@ class Views:
         return f"{self.repo_url}/edit/{self.branch}/{path}"
 
     def render(self, template: str, **values) -> Markup:
-        people = self.site.people
         return self.renderer.render(
             template, cite=self.citations.cite, people_url=self.url("people.md"),
-            speakers={pid: p["name"] for pid, p in people.items()}, status_icons=STATUS_ICONS,
+            outcome_page=self.url("outcomes.md"), status_icons=STATUS_ICONS,
             status_labels=STATUS_LABELS, area_labels=AREA_LABELS, countries=COUNTRIES,
-            languages=LANGUAGES, side_labels=SIDE_LABELS, outcome_page=self.url("outcomes.md"),
-            outcome_views={o.data["id"]: o for o in self.site.outcomes},
-            term_names={g["id"]: g["term"] for g in self.site.glossary}, **values)
+            languages=LANGUAGES, side_labels=SIDE_LABELS, **self.lookups, **values)
 
     def macros(self) -> dict:
         names = ("cite", "overview", "significance", "key_facts", "visit_summary", "tour_map",
