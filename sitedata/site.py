@@ -94,7 +94,7 @@ def _find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:
         by_folder.setdefault(folder, []).append(name)
     files: list[tuple[Collection, str]] = []
     for collection in COLLECTIONS:
-        if collection.path in refused:
+        if any(collection.path == r or collection.path.startswith(r + "/") for r in refused):
             continue  # already reported: a link or a special file where the data should be
         if collection.is_dir:
             names = sorted(n for n in by_folder.get(collection.path, []) if n.endswith(".yaml"))

@@ -393,6 +393,12 @@ def test_links_are_refused_not_followed(project, tmp_path):
     assert not (project.root / "site").exists()
 
 
+def test_a_linked_data_folder_is_refused_whole(project, tmp_path):
+    shutil.move(project.root / "data", tmp_path / "elsewhere")
+    (project.root / "data").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert project.problems() == [LINKED.replace("data/sources/linked.yaml", "data")]
+
+
 def test_a_named_pipe_is_refused_without_waiting_for_it(project):
     os.mkfifo(project.root / "data/sources/pipe.yaml")
     result = project.run(PYTHON, "-m", "sitedata", "validate", timeout=60)
