@@ -63,8 +63,8 @@ lint: $(BIN)/.test ## Lint workflows (zizmor, GitHub schema) and Python (ruff)
 	$(BIN)/ruff check sitedata macros.py tests tools
 
 .PHONY: bench
-bench: $(BIN)/.runtime ## Benchmark validation of 10,000 generated records (prints timings)
-	$(BIN)/python tools/bench_validate.py
+bench: install ## Time validation and the strict build at 1x, 10x and 100x the data (prints a table)
+	$(BIN)/python tools/bench.py
 
 .PHONY: audit
 audit: build $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Lighthouse, Nu HTML checker, weight, requests

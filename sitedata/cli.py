@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .pipeline import load_site, validate
 from .problems import DataError
-from .site import load_site, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,12 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root)
     if args.command == "validate":
-        report, records = validate(root)
-        if report:
-            print(report.format(), file=sys.stderr)
+        result = validate(root)
+        if result.report:
+            print(result.report.format(), file=sys.stderr)
             return 1
-        count = sum(len(r) for r in records.values())
-        print(f"data OK: {count} records in {len(records)} collections")
+        count = sum(len(r) for r in result.records.values())
+        print(f"data OK: {count} records in {len(result.records)} collections")
         return 0
     try:
         site = load_site(root)

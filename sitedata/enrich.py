@@ -11,8 +11,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .collections import BY_NAME, TOPIC_PAGES
 from .records import Record, walk
+from .registry import BY_NAME, PERSPECTIVES, place
+from .schema import Schemas
+from .vocabulary import Value, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -27,21 +29,28 @@ class Citation:
 @dataclass
 class OutcomeView:
     record: Record
-    status: str  # the status shown by the latest update
-    status_since: str  # the date of the update that set it
+    status: Value  # the status shown by the latest update
+    status_since: str  # the date of the earliest update of the unbroken run that set it
     latest_evidence: str  # the date of the latest update
     days_since_evidence: int
     is_overdue: bool
+    awaits_evidence: bool  # the status shows no progress, and no evidence since the latest update
 
     @property
     def data(self) -> dict:
         return self.record.data
+
+    @property
+    def id(self) -> str:
+        return self.record.id
 
 
 @dataclass
 class Site:
     today: datetime.date
     records: dict[str, list[Record]]
+    vocabulary: Vocabulary
+    schemas: Schemas
     sources: dict[str, dict] = field(default_factory=dict)
     people: dict[str, dict] = field(default_factory=dict)
     glossary: list[dict] = field(default_factory=list)
@@ -64,15 +73,16 @@ class Site:
 
     @property
     def status_counts(self) -> Counter:
-        return Counter(o.status for o in self.outcomes)
+        return Counter(o.status.value for o in self.outcomes)
 
     @property
     def area_counts(self) -> Counter:
         return Counter(o.data["area"] for o in self.outcomes)
 
 
-def enrich(records: dict[str, list[Record]], today: datetime.date) -> Site:
-    site = Site(today=today, records=records)
+def enrich(records: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schemas,
+           today: datetime.date) -> Site:
+    site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas)
     data = {name: [r.data for r in rs] for name, rs in records.items()}
     site.sources = {s["id"]: s for s in sorted(data.get("sources", []),
                                                key=lambda s: (s["publisher"], s["published"]))}
@@ -82,13 +92,13 @@ def enrich(records: dict[str, list[Record]], today: datetime.date) -> Site:
     site.topics = {t["id"]: t for t in data.get("topics", [])}
     site.claims = data.get("claims", [])
     site.visit = (data.get("visit") or [{}])[0]
-    site.outcomes = sorted((_outcome_view(r, today) for r in records.get("outcomes", [])),
+    site.outcomes = sorted((outcome_view(r, vocabulary, today) for r in records.get("outcomes", [])),
                            key=lambda o: (o.data["announced"], o.data["title"]))
     site.cited_by = _citations(records)
     return site
 
 
-def _outcome_view(record: Record, today: datetime.date) -> OutcomeView:
+def outcome_view(record: Record, vocabulary: Vocabulary, today: datetime.date) -> OutcomeView:
     data = record.data
     latest = data["updates"][-1]
     since = latest["date"]
@@ -96,11 +106,13 @@ def _outcome_view(record: Record, today: datetime.date) -> OutcomeView:
         if update["status"] != latest["status"]:
             break
         since = update["date"]
+    status = vocabulary.status[latest["status"]]
     days = (today - datetime.date.fromisoformat(latest["date"])).days
     deadline = data.get("deadline")
-    overdue = bool(deadline) and latest["status"] != "delivered" and \
+    overdue = bool(deadline) and status.stage != "done" and \
         datetime.date.fromisoformat(deadline["by"]) < today
-    return OutcomeView(record, latest["status"], since, latest["date"], days, overdue)
+    return OutcomeView(record, status, since, latest["date"], days, overdue,
+                       awaits_evidence=status.stage == "pending" and days > 0)
 
 
 def _citations(records: dict[str, list[Record]]) -> dict[str, list[Citation]]:
@@ -126,20 +138,20 @@ def _place(name: str, record: Record, path: tuple) -> Citation:
     data = record.data
     collection = BY_NAME[name]
     if name == "topics":
-        page = TOPIC_PAGES.get(data["id"], f"{data['id']}.md")
+        page, _ = place("topic", data["id"])
         if path[0] == "sections":
             section = data["sections"][path[1]]
             return Citation(page, section["id"], f"{data['title']}: {section['title']}")
         if path[0] == "perspectives":
-            return Citation(page, "perspectives", f"{data['title']}: perspectives")
+            return Citation(page, PERSPECTIVES, f"{data['title']}: perspectives")
         return Citation(page, "", data["title"])
     if name == "visit":
         if path[0] in ("tour", "itinerary"):
             item = data[path[0]][path[1]]
-            prefix = "stop-" if path[0] == "tour" else "event-"
+            kind = "stop" if path[0] == "tour" else "event"
             label = item.get("title") or f"{item['place']} ({item['start']})"
-            return Citation("visit.md", prefix + item["id"], f"The visit: {label}")
-        return Citation("index.md", "", "Home: at a glance")
+            return Citation(*place(kind, item["id"]), f"The visit: {label}")
+        return Citation(*place("visit"), "Home: at a glance")
     title = data.get("title") or data.get("name") or data.get("term") or data.get("claim", "")
     label = f"{name.capitalize()}: {title}" if len(title) < 90 else f"{name.capitalize()}: {title[:87]}..."
-    return Citation(collection.page, collection.anchor + data["id"], label)
+    return Citation(*place(collection.kind, data["id"]), label)

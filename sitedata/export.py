@@ -20,10 +20,10 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from .collections import COLLECTIONS, Collection
 from .enrich import OutcomeView, Site
+from .registry import COLLECTIONS, Collection, absolute, feed_file, place
 from .render import human_date, plain_text
-from .schema import bundled
+from .schema import Schemas
 
 SCHEMA_VERSION = "1.0.0"  # fields are only ever added in v1; see docs/data.md
 
@@ -31,7 +31,7 @@ SCHEMA_VERSION = "1.0.0"  # fields are only ever added in v1; see docs/data.md
 def write_all(site: Site, site_dir: Path, site_url: str, generated_at: str) -> list[Path]:
     """Write every export under site_dir; return the paths written."""
     written = write_api(site, Path(site_dir) / "api" / "v1", generated_at)
-    written += write_feeds(site, Path(site_dir), site_url.rstrip("/") + "/")
+    written += write_feeds(site, Path(site_dir), site_url)
     return written
 
 
@@ -42,9 +42,9 @@ def collection_items(site: Site, collection: Collection) -> list | dict:
     return sorted(records, key=lambda r: r["id"]) if collection.is_dir else records
 
 
-def export_schema(collection: Collection) -> dict:
+def export_schema(collection: Collection, schemas: Schemas) -> dict:
     """The schema of api/v1/<name>.json: an envelope around the editors' record schema."""
-    record = copy.deepcopy(bundled(collection.schema))  # the cached schema stays untouched
+    record = copy.deepcopy(schemas.bundled(collection.schema))  # the cached one stays untouched
     defs = record.pop("$defs", {})
     items = record if collection.layout == "single" else (
         record if record.get("type") == "array" else {"type": "array", "items": record})
@@ -74,7 +74,7 @@ def write_api(site: Site, out: Path, generated_at: str) -> list[Path]:
                     "collection": collection.name, "items": items}
         written.append(_write_json(out / f"{collection.name}.json", document))
         written.append(_write_json(out / f"{collection.name}.schema.json",
-                                   export_schema(collection)))
+                                   export_schema(collection, site.schemas)))
         index.append({"name": collection.name, "data": f"api/v1/{collection.name}.json",
                       "schema": f"api/v1/{collection.name}.schema.json",
                       "count": len(items) if isinstance(items, list) else 1})
@@ -89,32 +89,29 @@ def _write_json(path: Path, value: object) -> Path:
     return path
 
 
-def write_feeds(site: Site, site_dir: Path, base: str) -> list[Path]:
-    out = site_dir / "feeds"
-    out.mkdir(parents=True, exist_ok=True)
-    page = base + "outcomes/"
-    written = [_feed(site, site.outcomes, site_dir / "feed.xml", base,
+def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:
+    (site_dir / "feeds").mkdir(parents=True, exist_ok=True)
+    written = [_feed(site, site.outcomes, site_dir, site_url, "feed.xml",
                      "Outcome updates: India–Japan after Motegi's January 2026 visit",
-                     page, "feed.xml")]
+                     absolute(site_url, *place("outcome")))]
     for outcome in site.outcomes:
-        name = f"outcome-{outcome.data['id']}"
-        written.append(_feed(site, [outcome], out / f"{name}.xml", base,
+        written.append(_feed(site, [outcome], site_dir, site_url, feed_file(outcome.id),
                              f"Outcome updates: {outcome.data['title']}",
-                             f"{page}#outcome-{outcome.data['id']}", f"feeds/{name}.xml"))
+                             absolute(site_url, *place("outcome", outcome.id))))
     return written
 
 
-def _feed(site: Site, outcomes: list[OutcomeView], path: Path, base: str, title: str,
-          page: str, rel: str) -> Path:
-    """One Atom file at `path`, published at `base` + `rel`."""
+def _feed(site: Site, outcomes: list[OutcomeView], site_dir: Path, site_url: str, rel: str,
+          title: str, page: str) -> Path:
+    """One Atom file at `rel` under site_dir, about the page at the URL `page`."""
     entries = [(o, i, u) for o in outcomes for i, u in enumerate(o.data["updates"], start=1)]
-    entries.sort(key=lambda e: (e[2]["date"], e[0].data["id"], e[1]))
+    entries.sort(key=lambda e: (e[2]["date"], e[0].id, e[1]))
     feed = FeedGenerator()
-    feed.id(base + rel)
+    feed.id(absolute(site_url, rel))
     feed.title(title)
     feed.author({"name": "India–Japan Explainer editors"})
     feed.link(href=page, rel="alternate")
-    feed.link(href=base + rel, rel="self")
+    feed.link(href=absolute(site_url, rel), rel="self")
     feed.language("en")
     feed.subtitle("Dated, sourced evidence on each deliverable; status shows what public "
                   "evidence shows, not what was promised.")
@@ -122,9 +119,9 @@ def _feed(site: Site, outcomes: list[OutcomeView], path: Path, base: str, title:
     feed.updated(_instant(latest))
     for outcome, number, update in entries:  # feedgen puts the last added first
         entry = feed.add_entry()
-        anchor = f"{base}outcomes/#outcome-{outcome.data['id']}"
+        anchor = absolute(site_url, *place("outcome", outcome.id))
         entry.id(f"{anchor}/update-{number}")
-        entry.title(f"{outcome.data['title']}: {update['status'].replace('-', ' ')} "
+        entry.title(f"{outcome.data['title']}: {site.vocabulary.label('status', update['status'])} "
                     f"({human_date(update['date'])})")
         entry.link(href=anchor, rel="alternate")
         entry.updated(_instant(update["date"]))
@@ -132,6 +129,7 @@ def _feed(site: Site, outcomes: list[OutcomeView], path: Path, base: str, title:
         cited = "; ".join(f"{site.sources[s]['publisher']}, {site.sources[s]['title']} "
                           f"({site.sources[s]['url']})" for s in update["sources"])
         entry.summary(f"{plain_text(update['summary'])} Sources: {cited}.")
+    path = site_dir / rel
     feed.atom_file(str(path), pretty=True)
     return path
 

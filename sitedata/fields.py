@@ -1,16 +1,14 @@
 """The contributors' field reference, generated from the JSON Schemas (the one source of truth).
 
-`field_table(schema_file)` flattens a collection's schema into rows: dotted field name, whether it
-is required, a short type, and the schema's own description (with allowed values for enums).
+`field_table(schema)` flattens a collection's bundled schema into rows: dotted field name,
+whether it is required, a short type, and the schema's own description (with the allowed values
+of a vocabulary list).
 """
 
 from __future__ import annotations
 
-from .schema import bundled
 
-
-def field_table(schema_file: str) -> dict:
-    schema = bundled(schema_file)
+def field_table(schema: dict) -> dict:
     defs = schema.get("$defs", {})
     record = schema["items"] if schema.get("type") == "array" else schema
     rows: list[dict] = []
@@ -35,8 +33,8 @@ NAMED = {"date": "date YYYY-MM-DD", "partial_date": "date (YYYY-MM-DD, YYYY-MM o
 
 
 def _type_name(node: dict, ref: str, defs: dict) -> str:
-    if "enum" in node:
-        return "one of: " + ", ".join(node["enum"])
+    if "oneOf" in node and all("const" in entry for entry in node["oneOf"]):
+        return "one of: " + ", ".join(entry["const"] for entry in node["oneOf"])
     if ref in NAMED:
         return NAMED[ref]
     kind = node.get("type", "")

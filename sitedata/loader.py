@@ -1,17 +1,21 @@
-"""Load stage: YAML bytes in, plain values with line/column marks out.
+"""Load stage: YAML bytes in, plain values out, each locatable by line and column.
 
-`load_document(root, path, report)` reads one file and returns a `Document` (JSON-like data plus
-the position of every value and key), or None when the file cannot be read at all. It never
-raises for bad input: every problem goes to the report with its file, line and column.
+`load_document(root, rel, report)` reads one file and returns a `Document` (JSON-like data, and
+its text, from which the position of any value or key is found when a problem needs it), or
+None when the file cannot be read at all. It never raises for bad input: every problem goes to
+the report with its file, line and column.
 
 Why not `yaml.safe_load`: it silently keeps the last of two duplicate keys, turns `no` into False
-and `12:30` into 750, expands "billion laughs" aliases, and forgets where each value came from.
-So this module composes the YAML node graph (safe: no object construction) and builds the values
-itself, refusing what different YAML parsers read differently.
+and `12:30` into 750, merges mappings with `<<`, expands "billion laughs" aliases, and forgets
+where each value came from. So this module composes the YAML node graph with PyYAML's own
+composer and resolver (safe: no object construction) and builds the values itself, refusing
+what YAML parsers read differently. Whatever it returns, `yaml.safe_load` returns too (tested);
+the rest it refuses with a reason.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,13 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
-try:
-    import yaml.cyaml
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    pass
-
-from .problems import Report
+from .problems import Report, path_name
 
 MAX_FILE_BYTES = 256 * 1024  # the largest real data file is a few tens of kB
 MAX_DEPTH = 32  # real records nest four or five levels
@@ -42,41 +43,89 @@ _FORBIDDEN = {
     "\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "zero-width no-break space",
     "\u2028": "line separator", "\u2029": "paragraph separator", "\u00ad": "soft hyphen",
 }
+# Every character _check_characters refuses: the list above plus Unicode's control characters
+# (category Cc: U+0000-U+001F and U+007F-U+009F), tab, line feed and carriage return excepted.
+_REFUSED = re.compile("[" + "".join(re.escape(c) for c in _FORBIDDEN)
+                      + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HAS_DATA = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)  # a line that is not blank or a comment
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_HAS_DATA = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)  # a line that is not blank or a comment
+
+try:  # libyaml's scanner and parser, in C: some ten times faster than PyYAML's Python ones
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml: the same, in Python
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+
+class _Refused(Exception):
+    """A construct this loader does not accept, with the position where it starts."""
+
+    def __init__(self, mark: yaml.Mark, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(Composer, _Parser, Resolver):
+    """PyYAML's composer and resolver over its parser, refusing aliases, anchors, explicit tags
+    and deep nesting as they come: refusing the first anchor stops an alias-expansion attack
+    before any work is done. (Composer comes first so that its Python methods, which this class
+    extends, are used rather than the C parser's own composer.)"""
+
+    def __init__(self, text: str):
+        _Parser.__init__(self, text)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark,
+                           f"alias '*{event.anchor}' is not allowed; write the value out in full")
+        if event.anchor:
+            raise _Refused(event.start_mark,
+                           f"anchor '&{event.anchor}' is not allowed; write each value out in full")
+        if event.tag is not None:
+            raise _Refused(event.start_mark, f"YAML tag '{event.tag}' is not allowed; data files "
+                           "hold plain text, lists and mappings only")
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"data nests more than {MAX_DEPTH} levels deep")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
 class Document:
-    """One data file: its values, and the composed YAML nodes they came from.
+    """One data file: its values, and its text, from which positions are found on demand (most
+    files have no problem, so most never need them)."""
 
-    Positions are looked up in the nodes only when a problem is reported, so loading stays fast
-    (most files have none). A document rebuilt from another process's results (see site.py)
-    has no nodes: it composes them again from its text on first use."""
-
-    path: str
+    path: str  # from the project root, with forward slashes
     data: Any
     text: str = field(default="", repr=False)
     _node: yaml.Node | None = field(default=None, repr=False)
-    # Every (path, value) in `data`, parents before children, as the builder made them.
-    walked: list = field(default_factory=list, repr=False)
+    # Values already refused while loading (a YAML 1.1 trap): no other stage reports them again.
+    refused: set[Path_] = field(default_factory=set, repr=False)
 
     @property
     def node(self) -> yaml.Node | None:
         if self._node is None and self.text:
             self._node = _compose(self.text, self.path, Report())  # as it composed at load
         return self._node
-
-    def forget_nodes(self) -> None:
-        """Free the nodes and the value list once the rules about this file alone are done:
-        memory then stays at a few files' worth of nodes, and the next files reuse it. A later
-        position (a rule across records) composes them again from the text."""
-        self._node = None
-        self.walked = []
 
     def _find(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
         """The deepest node on `path`, the key node naming it, and whether the path resolved."""
@@ -114,121 +163,32 @@ class Document:
         return None
 
 
-class _Refused(Exception):
-    """A construct this loader does not accept, with the position where it starts."""
-
-    def __init__(self, mark: yaml.Mark, message: str):
-        super().__init__(message)
-        self.mark = mark
-        self.message = message
-
-
-class _Strict:
-    """Refuses aliases, anchors and explicit tags as the composer meets them.
-
-    Refusing the first anchor stops an alias-expansion attack before any work is done."""
-
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark,
-                           f"alias '*{event.anchor}' is not allowed; write the value out in full")
-        if getattr(event, "anchor", None):
-            raise _Refused(event.start_mark,
-                           f"anchor '&{event.anchor}' is not allowed; write each value out in full")
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            raise _Refused(event.start_mark,
-                           f"YAML tag '{tag}' is not allowed; data files hold plain text, "
-                           "lists and mappings only")
-        return super().compose_node(parent, index)
-
-
-class _StrictLoader(_Strict, yaml.SafeLoader):
-    """Pure-Python PyYAML: slower, but it sees anchors and tags, and its syntax errors say the
-    most; every file that the fast path does not take comes here."""
-
-
-_CLoader = None
-if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(yaml.cyaml.CSafeLoader):  # noqa: F811 - replaces the None above
-        """libyaml's loader, with tag resolution left to `_plain_tag`.
-
-        The composer asks for every scalar's tag, keys included, through a Python call; the
-        builder needs it only for plain (unquoted) values, so answering at once here and
-        resolving those few in the builder saves a quarter of the time spent composing."""
-
-        def resolve(self, kind, value, implicit):  # noqa: ANN001, ARG002 - PyYAML's signature
-            return _STR
-
-
-_STR = _TAG + "str"
-_RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers  # first character -> [(tag, pattern)]
-
-
-def _plain_tag(text: str) -> str:
-    """The tag YAML 1.1 (PyYAML's SafeLoader) gives a plain scalar: the same patterns in the same
-    order as its Resolver, looked up by first character."""
-    for tag, pattern in _RESOLVERS.get(text[:1], ()):
-        if pattern.match(text):
-            return tag
-    return _STR
-
-
-def _compose_fast(text: str | bytes) -> yaml.Node | None:
-    """libyaml's C parser and composer, some twenty times faster than PyYAML's Python ones;
-    given the file's UTF-8 bytes, it is spared encoding the text again.
-
-    Only for files with nothing the strict path must refuse or explain: None sends the file
-    there. That is any file with & or ! (a possible anchor or tag, which the C composer does
-    not report; without an anchor no alias can compose), and any syntax error (libyaml also
-    stops at about 1,000 levels of nesting)."""
-    anchor, tag = ("&", "!") if isinstance(text, str) else (b"&", b"!")
-    if _CLoader is None or anchor in text or tag in text:
-        return None
-    loader = _CLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError:
-        return None
-    finally:
-        loader.dispose()
-    return node
-
-
-def load_document(root: Path, path: Path | str, report: Report, rel: str = "") -> Document | None:
-    """Read one YAML file under `root` (`rel`: its path from there, worked out if not given);
-    report every problem; None when nothing is usable."""
-    rel = rel or Path(path).relative_to(root).as_posix()
-    raw = _read_bytes(path, rel, report)
+def load_document(root: Path, rel: str, report: Report) -> Document | None:
+    """Read the YAML file at `rel` (a path from `root`, with forward slashes); report every
+    problem; None when nothing is usable."""
+    raw = _read_bytes(os.path.join(root, rel), rel, report)
     if raw is None:
         return None
     text = _decode(raw, rel, report)
-    if text is None:
-        return None
-    if not _check_characters(text, rel, report):
+    if text is None or not _check_characters(text, rel, report):
         return None
     if not _HAS_DATA.search(text):
         report.add(rel, 1, 1, "file is empty; expected YAML data (see the schema named on line 1)")
         return None
-    node = _compose(text, rel, report, raw)
+    node = _compose(text, rel, report)
     if node is None:
         return None
-    doc = Document(rel, None, text, node)
-    builder = _Builder(doc, report)
-    doc.data = builder.build(node, (), 0)
-    doc.walked = builder.walked
-    return doc
+    builder = _Builder(rel, report)
+    data = builder.build(node, ())
+    # The nodes are not kept: most files never need a position, and thousands of node graphs
+    # kept alive cost memory and the garbage collector's time (a third of validating 10x data).
+    return Document(rel, data, text, refused=builder.refused)
 
 
-def _read_bytes(path: Path | str, rel: str, report: Report) -> bytes | None:
-    # os-level calls: less than half the time open() takes for 10,000 small files.
+def _read_bytes(path: str, rel: str, report: Report) -> bytes | None:
     try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            raw = os.read(fd, MAX_FILE_BYTES + 1)  # never more than the limit, whatever the size
-        finally:
-            os.close(fd)
+        with open(path, "rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # never more than the limit, whatever the size
     except OSError as err:  # e.g. deleted or renamed since the folder was listed, as editors save
         report.add(rel, 1, 1, f"the file cannot be read ({err.strerror or err}); try again")
         return None
@@ -258,12 +218,6 @@ def _decode(raw: bytes, rel: str, report: Report) -> str | None:
         return None
 
 
-# Every character _check_characters refuses: the list above plus Unicode's control characters
-# (category Cc: U+0000-U+001F and U+007F-U+009F), tab, line feed and carriage return excepted.
-_REFUSED = re.compile("[" + "".join(re.escape(c) for c in _FORBIDDEN)
-                      + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _check_characters(text: str, rel: str, report: Report) -> bool:
     """Refuse invisible and deceptive characters anywhere, comments included."""
     found = 0
@@ -282,12 +236,9 @@ def _check_characters(text: str, rel: str, report: Report) -> bool:
     return found == 0
 
 
-def _compose(text: str, rel: str, report: Report, raw: bytes | None = None) -> yaml.Node | None:
-    """The file's node graph, or None with its problem reported; `raw`: its bytes, if at hand."""
-    node = _compose_fast(text if raw is None else raw)
-    if node is not None:
-        return node
-    loader = _StrictLoader(text)
+def _compose(text: str, rel: str, report: Report) -> yaml.Node | None:
+    """The file's node graph, or None with its problem reported."""
+    loader = _Loader(text)
     try:
         return loader.get_single_node()
     except _Refused as err:
@@ -298,8 +249,6 @@ def _compose(text: str, rel: str, report: Report, raw: bytes | None = None) -> y
         report.add(rel, line, col, _syntax_message(err))
     except yaml.YAMLError as err:  # reader errors (e.g. a non-printable character) carry no mark
         report.add(rel, 1, 1, f"YAML error: {err}")
-    except RecursionError:
-        report.add(rel, 1, 1, "YAML nests too deeply to read")
     finally:
         loader.dispose()
     return None
@@ -307,82 +256,78 @@ def _compose(text: str, rel: str, report: Report, raw: bytes | None = None) -> y
 
 def _syntax_message(err: yaml.MarkedYAMLError) -> str:
     problem = (err.problem or "invalid YAML").strip()
+    if "another document" in problem:
+        return "YAML syntax error: more than one document ('---') in one file"
+    if "nesting depth" in problem:
+        return "YAML nests too deeply to read"
     message = f"YAML syntax error: {problem}"
     if err.context:
         message += f" ({err.context.strip()})"
-    if "'\\t'" in problem or "\t" in problem:
+    if "tab" in problem:
         message += "; indent with spaces, not tabs"
-    elif "expected a single document" in message:
-        message = "YAML syntax error: more than one document ('---') in one file"
     return message
 
 
 class _Builder:
-    """Turns the composed node graph into plain values, refusing traps, and lists every
-    (path, value) on the way for the rules (see records.walk, which it saves a second pass)."""
+    """Turns the composed node graph into plain values, refusing what YAML 1.1 reads as other
+    than it looks (the resolver's tags say how YAML reads each plain scalar)."""
 
-    def __init__(self, doc: Document, report: Report):
-        self.doc = doc
+    def __init__(self, path: str, report: Report):
+        self.path = path
         self.report = report
-        self.walked: list[tuple[Path_, Any]] = []
+        self.refused: set[Path_] = set()
+        self.here: Path_ = ()
 
     def fail(self, node: yaml.Node, message: str) -> None:
-        self.report.add(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1,
-                        message)
+        self.refused.add(self.here)
+        self.report.add(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            self.fail(node, f"data nests more than {MAX_DEPTH} levels deep")
-            self.walked.append((path, None))
-            return None
-        kind = type(node)
-        if kind is yaml.ScalarNode:
-            value = self.scalar(node)
-            self.walked.append((path, value))
-            return value
-        if kind is yaml.MappingNode:
-            return self.mapping(node, path, depth)
-        items: list[Any] = []
-        self.walked.append((path, items))
-        for index, item in enumerate(node.value):
-            items.append(self.build(item, path + (index,), depth + 1))
-        return items
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.here = path
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.mapping(node, path)
 
-    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         result: dict[str, Any] = {}
-        walked = self.walked
-        walked.append((path, result))
         for key_node, value_node in node.value:
-            if type(key_node) is not yaml.ScalarNode:
-                self.fail(key_node, "a key must be plain text, not a list or mapping")
+            self.here = path
+            key = self.key(key_node)
+            if key is None:
                 continue
-            key = key_node.value
             if key in result:
                 first = next(k for k, _ in node.value if k.value == key)
                 self.fail(key_node, f"duplicate key '{key}' (first at line "
                           f"{first.start_mark.line + 1}); YAML would silently keep only the "
                           "last one")
                 continue
-            if type(value_node) is yaml.ScalarNode and depth < MAX_DEPTH:
-                # The common case inline, saving a call per value.
-                value = value_node.value
-                if not value_node.style and value[:1] in _RESOLVERS:
-                    value = self.scalar(value_node)
-                walked.append((path + (key,), value))
-                result[key] = value
-            else:
-                result[key] = self.build(value_node, path + (key,), depth + 1)
+            result[key] = self.build(value_node, path + (key,))
         return result
+
+    def key(self, node: yaml.Node) -> str | None:
+        """A field name: plain text, nothing YAML reads as another type."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, "a key must be plain text, not a list or mapping")
+            return None
+        if node.tag == _TAG + "merge":
+            self.fail(node, "merge keys ('<<') are not allowed: YAML 1.1 copies another "
+                      "mapping's fields in here and other YAML parsers do not; write the "
+                      "fields out in full")
+            return None
+        if node.tag != _TAG + "str":
+            self.fail(node, f"key '{node.value}' is read as a {node.tag.removeprefix(_TAG)}, "
+                      f"not as text; put it in quotes or rename it")
+            return None
+        return node.value
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         """A scalar's value: text, unless it is plain and YAML 1.1 reads it as something else."""
         text = node.value
-        if node.style:  # quoted or block: always text (plain style is None, or '' from libyaml)
+        tag = node.tag.removeprefix(_TAG)
+        if tag == "str":
             return text
-        tag = _plain_tag(text)
-        if tag is _STR:
-            return text
-        tag = tag.removeprefix(_TAG)
         if tag == "null":
             return None
         if tag == "bool":
@@ -390,25 +335,36 @@ class _Builder:
                 return text == "true"
             self.fail(node, f"'{text}' is read as true/false by some YAML parsers and as text by "
                       f"others; write true or false, or put text in quotes: '{text}'")
-            return text
-        if tag in ("int", "float") and ":" in text:
+        elif tag in ("int", "float") and ":" in text:
             self.fail(node, f"'{text}' is read as a base-60 number by YAML 1.1; put it in quotes: "
                       f"'{text}'")
-            return text
-        if tag == "int":
+        elif tag == "int":
             if _PLAIN_INT.fullmatch(text):
                 return int(text)
             self.fail(node, f"'{text}' is an octal, hex or grouped number in YAML 1.1; "
                       f"put it in quotes if it is text: '{text}'")
-            return text
-        if tag == "float":
+        elif tag == "float":
             if _PLAIN_FLOAT.fullmatch(text):
                 return float(text)
             self.fail(node, f"'{text}' is a special number in YAML (infinity or not-a-number); "
                       f"put it in quotes if it is text: '{text}'")
-            return text
-        if tag == "timestamp" and not _ISO_DATE.fullmatch(text):
+        elif tag == "timestamp" and _ISO_DATE.fullmatch(text):
+            if _is_real_day(text):
+                return text  # dates stay text (YYYY-MM-DD), as the JSON API publishes them
+            self.fail(node, f"{path_name(self.here)} '{text}' is not a real date; write it "
+                      "as YYYY-MM-DD, e.g. 2026-01-16")
+        elif tag == "timestamp":
             self.fail(node, f"'{text}' is read as a timestamp; dates are written YYYY-MM-DD, "
                       "and times go in their own quoted field")
-            return text
-        return text  # YYYY-MM-DD dates (and other YAML types) stay text, checked by the schema
+        else:  # '<<' or '=' as a value: special keys in YAML 1.1
+            self.fail(node, f"'{text}' has a special meaning in YAML 1.1; put it in quotes: "
+                      f"'{text}'")
+        return text
+
+
+def _is_real_day(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -1,27 +1,25 @@
 """Text markup rules, shared by validation (refuse) and rendering (escape).
 
 Data text is Markdown-inline at most: *emphasis*, **strong**, `code` and [links](https://…).
-`text_problems` lists what validation refuses in a text; `render_inline` turns a text into safe
-HTML whatever it contains, so that rendering stays safe even for data that skipped validation.
+`text_problems` lists what validation refuses in a text; `inline_tokens` cuts any text into the
+pieces of that subset, which the template templates/inline.html renders as escaped HTML, so that
+rendering stays safe even for data that skipped validation.
 
 Why hand-written rather than a Markdown library: the site needs a deliberately tiny subset whose
 every output passes through markupsafe's escaping, and whose links are only checked https URLs;
 a full Markdown parser would have to be configured down to that and still pass raw HTML through.
+(Python-Markdown, which MkDocs uses, has no switch for raw HTML.)
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-from markupsafe import Markup, escape
 
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _HOME_PAGES = ("", "index.html", "index.htm", "index.php")
-# https, a lower-case host name, then a path or nothing: no user, password or port can hide here.
-_PLAIN_HTTPS = re.compile(r"https://(?P<host>[a-z0-9.-]+)(?P<rest>[/?#][!-~]*)?")
 # Every rule below needs one of these characters ('#' only beside '{' or '}').
 may_have_markup = re.compile(r"[<{}!\[\]]").search
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -47,17 +45,6 @@ _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
 
 def url_problem(url: str, deep: bool = False) -> str | None:
     """Why `url` is not a safe https link (None when it is); `deep` also refuses home pages."""
-    plain = _PLAIN_HTTPS.fullmatch(url)  # the usual case, decided without urlsplit
-    if plain and _HOST.fullmatch(plain["host"]):
-        rest = (plain["rest"] or "").split("#", 1)[0]
-        path, _, query = rest.partition("?")
-        if not deep or query or path.strip("/") not in _HOME_PAGES:
-            return None
-    return _url_problem_full(url, deep)
-
-
-def _url_problem_full(url: str, deep: bool) -> str | None:
-    """The full check, through urlsplit; url_problem's shortcut must agree with it (tested)."""
     if not url.isascii() or _SPACE_OR_CONTROL.search(url):
         return "must be written in ASCII with no spaces (percent-encode other characters)"
     try:
@@ -93,28 +80,41 @@ def text_problems(text: str) -> list[str]:
     return problems
 
 
-def render_inline(text: str, mark_terms: Callable[[str], Markup] | None = None) -> Markup:
-    """Safe HTML for one text: the Markdown-inline subset, everything else escaped."""
-    plain = mark_terms or escape
-    out: list[str] = []
+@dataclass(frozen=True)
+class Token:
+    """One piece of an inline text: plain text, `code`, a link, **strong** or *emphasis*.
+    `text` is the piece's own text (a link's label); `url` a link's checked target."""
+
+    kind: str  # "text", "code", "link", "strong" or "em"
+    text: str
+    url: str = ""
+
+
+def inline_tokens(text: str) -> list[Token]:
+    """A text cut into the pieces of the Markdown-inline subset; templates/inline.html renders
+    them. Anything outside the subset, and a link to a target that is not a safe https URL,
+    stays plain text (escaped when rendered), so this is safe for data that skipped validation."""
+    out: list[Token] = []
     pos = 0
     text = " ".join(text.split())
     for match in _TOKEN.finditer(text):
-        out.append(plain(text[pos:match.start()]))
+        if match.start() > pos:
+            out.append(Token("text", text[pos:match.start()]))
         pos = match.end()
         if match["code"] is not None:
-            out.append(Markup("<code>%s</code>") % match["code"])
+            out.append(Token("code", match["code"]))
         elif match["label"] is not None:
             if url_problem(match["url"]) is None:
-                out.append(Markup('<a href="%s">%s</a>') % (match["url"], plain(match["label"])))
+                out.append(Token("link", match["label"], match["url"]))
             else:  # never a link to an unchecked target
-                out.append(escape(match.group(0)))
+                out.append(Token("text", match.group(0)))
         elif match["strong"] is not None:
-            out.append(Markup("<strong>%s</strong>") % plain(match["strong"]))
+            out.append(Token("strong", match["strong"]))
         else:
-            out.append(Markup("<em>%s</em>") % plain(match["em"]))
-    out.append(plain(text[pos:]))
-    return Markup("").join(out)
+            out.append(Token("em", match["em"]))
+    if pos < len(text):
+        out.append(Token("text", text[pos:]))
+    return out
 
 
 def markdown_escape(text: str) -> str:

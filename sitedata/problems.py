@@ -23,6 +23,14 @@ def one_line(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def path_name(path: tuple) -> str:
+    """`updates[2].date` style name of the value at a path; 'the file' for the root."""
+    name = ""
+    for step in path:
+        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else step)
+    return name or "the file"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the data, at a place an editor can jump to."""

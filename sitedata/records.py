@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .collections import Collection
 from .loader import Document
+from .registry import Collection
 
 
 class Record:
     """One record: its collection, the document it is in, and its path inside it (() or
-    (index,)). Its data and id are looked up once, here: the rules ask for them often."""
+    (index,))."""
 
     __slots__ = ("collection", "doc", "prefix", "data", "id")
 
@@ -35,25 +35,19 @@ class Record:
     def mark(self, *path: Any, key: bool = False) -> tuple[int, int]:
         return self.doc.mark(self.prefix + tuple(path), key=key)
 
-    def walked(self) -> list[tuple[tuple, Any]]:
-        """Every (path, value) in the record, parents first: the loader's list when the record
-        is the whole document and it has one, else a fresh walk."""
-        if not self.prefix and self.doc.walked:
-            return self.doc.walked
+    def walk(self) -> list[tuple[tuple, Any]]:
+        """Every (path, value) in the record, parents first."""
         return walk(self.data)
 
 
-def records_of(collection: Collection, docs: list[Document]) -> list[Record]:
-    """Every record of a collection, in file order."""
-    found: list[Record] = []
-    for doc in docs:
-        if collection.layout == "list":
-            if isinstance(doc.data, list):
-                found += [Record(collection, doc, (i,)) for i, item in enumerate(doc.data)
-                          if isinstance(item, dict)]
-        elif isinstance(doc.data, dict):
-            found.append(Record(collection, doc, ()))
-    return found
+def records_of(collection: Collection, doc: Document) -> list[Record]:
+    """Every record in one file of a collection, in file order."""
+    if collection.layout == "list":
+        if not isinstance(doc.data, list):
+            return []
+        return [Record(collection, doc, (i,)) for i, item in enumerate(doc.data)
+                if isinstance(item, dict)]
+    return [Record(collection, doc, ())] if isinstance(doc.data, dict) else []
 
 
 def walk(value: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
@@ -71,11 +65,3 @@ def _walk_into(value: Any, path: tuple, out: list) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _walk_into(item, path + (index,), out)
-
-
-def path_name(path: tuple) -> str:
-    """`updates[2].date` style name of the value at a path; 'the file' for the root."""
-    name = ""
-    for step in path:
-        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else step)
-    return name or "the file"

@@ -1,22 +1,22 @@
-"""Render stage: prepared values in, safe HTML out, through small Jinja templates.
+"""Render stage: prepared values in, safe HTML and Markdown out, through small Jinja templates.
 
 Templates in sitedata/templates/ run in their own Jinja environment with autoescaping and
-strict undefined variables, so any text from data is escaped unless it went through
-`render_inline`. `Citations` numbers the sources a page cites, in order of first use, and renders
-its reference list; `Terms` marks glossary terms in data text as abbreviations.
+strict undefined variables, so any text from data is escaped. Python decides what to show;
+the templates only loop over prepared values and write the markup. `Citations` numbers the
+sources a page cites, in order of first use; `Terms` finds glossary terms in data text, which
+the inline template marks as abbreviations.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .markup import render_inline
+from .markup import inline_tokens, markdown_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -38,60 +38,84 @@ def plain_text(text: str) -> str:
     return " ".join(re.sub(r"[*`]", "", text).split())
 
 
-class Terms:
-    """Marks glossary terms in already-escaped text as <abbr> with their meaning as the title."""
+@dataclass(frozen=True)
+class Segment:
+    """A run of plain text; `title` is set when it is a glossary term (its meaning)."""
 
-    def __init__(self, glossary: list[dict], glossary_url: str = ""):
+    text: str
+    title: str = ""
+
+
+class Terms:
+    """Finds glossary terms (case-sensitive, whole words) in text, for abbreviations."""
+
+    def __init__(self, glossary: list[dict]):
         self.titles = {g["term"]: plain_text(g.get("expansion") or g["definition"])
                        for g in glossary}
-        self.glossary_url = glossary_url
+        # One pattern, built once; longest terms first so that a term inside a longer one
+        # is not matched instead of it.
+        terms = sorted(map(re.escape, self.titles), key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(terms) + r")(?![\w-])") \
+            if terms else None
 
-    @cached_property
-    def pattern(self) -> re.Pattern | None:
-        if not self.titles:
-            return None
-        terms = sorted((re.escape(str(escape(t))) for t in self.titles), key=len, reverse=True)
-        return re.compile(r"(?<![\w&-])(" + "|".join(terms) + r")(?![\w-])")
-
-    def __call__(self, text: str) -> Markup:
-        escaped = str(escape(text))
+    def segments(self, text: str) -> list[Segment]:
         if self.pattern is None:
-            return Markup(escaped)
-        by_escaped = {str(escape(t)): title for t, title in self.titles.items()}
-        return Markup(self.pattern.sub(
-            lambda m: str(Markup('<abbr title="%s">') % by_escaped[m.group(1)])
-            + m.group(1) + "</abbr>", escaped))
+            return [Segment(text)]
+        out: list[Segment] = []
+        pos = 0
+        for match in self.pattern.finditer(text):
+            if match.start() > pos:
+                out.append(Segment(text[pos:match.start()]))
+            out.append(Segment(match.group(1), self.titles[match.group(1)]))
+            pos = match.end()
+        if pos < len(text) or not out:
+            out.append(Segment(text[pos:]))
+        return out
 
-    def definitions(self) -> str:
-        """The same glossary as Markdown abbreviation definitions, for prose written in pages."""
-        return "\n".join(f"*[{term}]: {title}" for term, title in sorted(self.titles.items()))
+    def definitions(self) -> list[tuple[str, str]]:
+        """(term, meaning) pairs, for the abbreviations of prose written in pages."""
+        return sorted(self.titles.items())
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One citation mark: the source's number on the page, which use of it this is, and a tip."""
+
+    number: int
+    use: int
+    tip: str
 
 
 class Citations:
     """The sources one page cites, numbered in order of first use, Wikipedia-style."""
 
-    def __init__(self, sources: dict[str, dict], source_url: str):
+    def __init__(self, sources: dict[str, dict], language: str = "en"):
         self.sources = sources
-        self.source_url = source_url  # link to the sources page, relative to the current page
+        self.language = language  # the page's: a source in another language says which
         self.numbers: dict[str, int] = {}
         self.uses: dict[str, int] = {}
 
-    def cite(self, ids: list[str]) -> Markup:
-        links = []
+    def cite(self, ids: list[str]) -> list[Cite]:
+        marks = []
         for source_id in ids:
             number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
             self.uses[source_id] = self.uses.get(source_id, 0) + 1
-            source = self.sources.get(source_id, {"title": source_id, "publisher": "unknown",
-                                                  "published": ""})
-            tip = f"{source['title']} ({source['publisher']}"
-            tip += f", {human_date(source['published'])})" if source["published"] else ")"
-            links.append(Markup('<a id="cite-ref-%s-%s" href="#cite-note-%s" title="%s">'
-                                '[%s]</a>') % (number, self.uses[source_id], number, tip, number))
-        return Markup('<sup class="ij-cite">%s</sup>') % Markup("").join(links)
+            source = self.sources[source_id]
+            tip = f"{source['title']} ({source['publisher']}, {human_date(source['published'])})"
+            marks.append(Cite(number, self.uses[source_id], tip))
+        return marks
 
     def entries(self) -> list[dict]:
-        return [{"number": n, "id": i, "source": self.sources.get(i), "uses": self.uses[i]}
+        """The reference list: each source once, with links back to each of its uses (lettered
+        a, b, c… when there are several, as Wikipedia does)."""
+        return [{"number": n, "source": self.sources[i],
+                 "other_language": self.sources[i]["language"] != self.language,
+                 "backlinks": [(use, _letter(use)) for use in range(1, self.uses[i] + 1)]}
                 for i, n in sorted(self.numbers.items(), key=lambda item: item[1])]
+
+
+def _letter(use: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[use - 1] if use <= 26 else str(use)
 
 
 class Renderer:
@@ -106,15 +130,21 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["inline"] = lambda text: render_inline(text, self.terms)
-        self.env.filters["date"] = human_date
-        self.env.filters["plain"] = plain_text
+        self.env.globals.update(tokens=self.tokens, block=self.render)
+        self.env.filters.update(date=human_date, plain=plain_text,
+                                md=lambda text: Markup(markdown_escape(text)))
+        self.env.filters["inline"] = self.env.get_template("inline.html").module.inline
+
+    def tokens(self, text: str) -> list[tuple]:
+        """The inline pieces of a text, each with its glossary segments, for inline.html."""
+        return [(token, self.terms.segments(token.text)) for token in inline_tokens(text)]
 
     def render(self, template: str, **values) -> Markup:
-        """One template's HTML, on a single block with no blank lines (Markdown keeps it raw)."""
+        """One HTML template's output on a single block with no blank lines (Markdown keeps
+        such a block as raw HTML)."""
         html = self.env.get_template(template).render(**values)
         return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
-
-def today_iso(day: datetime.date) -> str:
-    return day.isoformat()
+    def render_markdown(self, template: str, **values) -> str:
+        """A Markdown template's output (headings for the table of contents, HTML blocks)."""
+        return self.env.get_template(template).render(**values)

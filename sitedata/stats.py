@@ -48,9 +48,8 @@ def measure(site: Site) -> list[Figure]:
         Figure("sources", len(sources), 40),
         Figure("sources: official government pages", kinds["official"], 12),
         Figure("sources: China's own government or state media", len(chinese_own), 2),
-        Figure("sources: news", kinds["news"]),
-        Figure("sources: analysis", kinds["analysis"]),
-        Figure("sources: reference", kinds["reference"]),
+        *(Figure(f"sources: {kind.label.lower()}", kinds[kind.value])
+          for kind in site.vocabulary.kind.values() if kind.value != "official"),
         Figure("sources: https deep links", sum(_is_deep(s["url"]) for s in sources),
                len(sources)),
         Figure("sources cited somewhere on the site", len(cited & set(site.sources)),
@@ -65,8 +64,8 @@ def measure(site: Site) -> list[Figure]:
         Figure("timeline milestones from 2000 or earlier", sum(y <= "2000" for y in years), 1),
         Figure("perspectives (topic, government)", len(perspectives)),
         Figure("claims checked", len(site.claims)),
-        *(Figure(f"claims: {verdict}", claims[verdict]) for verdict in
-          ("confirmed", "differs", "omitted-context", "unverified")),
+        *(Figure(f"claims: {verdict}", claims[verdict])
+          for verdict in site.vocabulary.values("verdict")),
         Figure("people", len(site.people)),
         Figure("glossary terms", len(site.glossary)),
     ]

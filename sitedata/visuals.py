@@ -1,4 +1,5 @@
-"""Render stage, pictures: the tour map and the timeline, as inline SVG drawn at build time.
+"""Render stage, pictures: the geometry of the tour map and the timeline, which the templates
+tour_map.html and timeline_graphic.html draw as inline SVG at build time.
 
 The map's shapes are Natural Earth's 1:110m countries from the npm package `world-atlas`
 (installed by `make install` into node_modules/), projected with the Mercator projection and cut
@@ -16,11 +17,7 @@ import math
 from functools import cache
 from pathlib import Path
 
-from markupsafe import Markup, escape
-
 ATLAS = Path("node_modules/world-atlas/countries-110m.json")
-ATLAS_NAMES = {"india": "India", "japan": "Japan", "china": "China", "israel": "Israel",
-               "palestine": "Palestine", "qatar": "Qatar", "philippines": "Philippines"}
 MAP_WIDTH = 800
 
 
@@ -71,8 +68,9 @@ def _mercator(lon: float, lat: float) -> tuple[float, float]:
     return math.radians(lon), -math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def tour_map(stops: list[dict], atlas: Path = ATLAS) -> Markup:
-    """An SVG figure: the region, the tour's countries shaded, the route and numbered stops."""
+def tour_map(stops: list[dict], atlas: Path = ATLAS) -> dict:
+    """What templates/tour_map.html draws: the region's size, its countries' outlines (the
+    tour's countries marked), and each numbered stop with the route through them."""
     topology = _atlas(atlas)
     arcs = _decoded_arcs(topology)
     lons = [s["lon"] for s in stops]
@@ -88,37 +86,21 @@ def tour_map(stops: list[dict], atlas: Path = ATLAS) -> Markup:
         x, y = _mercator(lon, lat)
         return (x - x0) * scale, (y - y_top) * scale
 
-    visited = {ATLAS_NAMES.get(s["country"]) for s in stops}
-    paths = []
+    visited = {s["country"].atlas for s in stops}
+    lands = []
     for geometry in topology["objects"]["countries"]["geometries"]:
         d = _path(_rings(geometry, arcs), project, (west - 5, east + 5, south - 5, north + 5),
                   MAP_WIDTH, height)
         if d:
             name = geometry.get("properties", {}).get("name", "")
-            css = "ij-map__land ij-map__land--visited" if name in visited else "ij-map__land"
-            paths.append(f'<path class="{css}" d="{d}"><title>{escape(name)}</title></path>')
+            lands.append({"d": d, "name": name, "visited": name in visited})
     points = [project(s["lon"], s["lat"]) for s in stops]
-    route = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    markers = "".join(
-        (f'<line class="ij-map__leader" x1="{px:.1f}" y1="{py:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
-         if (x, y) != (px, py) else "")
-        + f'<g class="ij-map__stop"><circle cx="{x:.1f}" cy="{y:.1f}" r="11"/>'
-        f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle">{i}</text></g>'
-        for i, ((px, py), (x, y)) in enumerate(zip(points, _spread(points), strict=True),
-                                               start=1))
-    listing = "; ".join(f"{i}. {s['place']}, {s['country_name']} ({s['dates']})"
-                        for i, s in enumerate(stops, start=1))
-    svg = (f'<svg class="ij-map" viewBox="0 0 {MAP_WIDTH} {height}" role="img" '
-           f'aria-labelledby="tour-map-title tour-map-desc" xmlns="http://www.w3.org/2000/svg">'
-           f'<title id="tour-map-title">Map of the minister\'s tour</title>'
-           f'<desc id="tour-map-desc">{escape(listing)}</desc>'
-           f'<rect class="ij-map__sea" width="{MAP_WIDTH}" height="{height}"/>'
-           f'{"".join(paths)}<polyline class="ij-map__route" points="{route}"/>{markers}</svg>')
-    caption = ("The tour's stops in order, on a Mercator map drawn from Natural Earth data; "
-               "a marker moved off its place is joined to it by a line. The list below gives "
-               "the same stops with dates and sources.")
-    return Markup(f'<figure class="ij-figure">{svg}<figcaption>{escape(caption)}</figcaption>'
-                  '</figure>')
+    markers = [{"number": i, "stop": stop, "x": round(x, 1), "y": round(y, 1),
+                "moved": (x, y) != (px, py), "px": round(px, 1), "py": round(py, 1)}
+               for i, (stop, (px, py), (x, y)) in enumerate(
+                   zip(stops, points, _spread(points), strict=True), start=1)]
+    return {"width": MAP_WIDTH, "height": height, "lands": lands, "markers": markers,
+            "route": [(round(x, 1), round(y, 1)) for x, y in points]}
 
 
 def _spread(points: list[tuple[float, float]], gap: float = 26.0) -> list[tuple[float, float]]:
@@ -155,13 +137,14 @@ def _path(rings, project, box, width: float, height: float) -> str:
 AXIS_FROM = 1998  # milestones before this year sit left of a break in the axis
 
 
-def timeline_svg(items: list[dict]) -> Markup:
-    """An SVG strip: one dot per milestone along a line of years, stacked within a year.
+def timeline_svg(items: list[dict]) -> dict:
+    """What templates/timeline_graphic.html draws: one dot per milestone along a line of years,
+    stacked within a year, and the axis with its year labels.
 
     Most milestones are recent; older ones (1952) would squeeze the rest into a corner, so
     they are drawn left of a break in the axis, each labelled with its year."""
     if not items:
-        return Markup("")
+        return {"dots": []}
     years = [int(item["date"][:4]) for item in items]
     early = sorted({y for y in years if y < AXIS_FROM})
     first = max(min(years), AXIS_FROM) if early else min(years)
@@ -171,8 +154,7 @@ def timeline_svg(items: list[dict]) -> Markup:
     span = (width - left - right) / (last - first)
     stacks: dict[int, int] = {}
     dots = []
-    for item in items:
-        year = int(item["date"][:4])
+    for item, year in zip(items, years, strict=True):
         month = int(item["date"][5:7]) if len(item["date"]) >= 7 else 6
         level = stacks.get(year, 0)
         stacks[year] = level + 1
@@ -180,45 +162,15 @@ def timeline_svg(items: list[dict]) -> Markup:
             x = 20 + early.index(year) * 28 + 8
         else:
             x = left + (year - first + (month - 0.5) / 12) * span
-        y = base - 14 - level * 12
-        kind = "visit" if "visit" in item["tags"] else "quad" if "quad" in item["tags"] else "other"
-        label = escape(f"{item['date']}: {item['title']}")
-        dots.append(f'<circle class="ij-tl__dot ij-tl__dot--{kind}" cx="{x:.1f}" cy="{y:.1f}" '
-                    f'r="5"><title>{label}</title></circle>')
-    ticks = []
-    for i, year in enumerate(early):
-        x = 20 + i * 28 + 8
-        ticks.append(f'<text class="ij-tl__year" x="{x:.1f}" y="{base + 22}" '
-                     f'text-anchor="middle">{year}</text>')
-    if early:
-        ticks.append(f'<line class="ij-tl__axis" x1="20" y1="{base}" x2="{left - 22}" '
-                     f'y2="{base}"/><path class="ij-tl__tick" d="M{left - 18} {base + 6}'
-                     f'l6 -12 M{left - 10} {base + 6}l6 -12"/>')
+        dots.append({"x": round(x, 1), "y": base - 14 - level * 12, "item": item})
     step = 5 if last - first > 12 else 1
-    for year in range(first - first % step, last + 1, step):
-        if year < first:
-            continue
-        x = left + (year - first) * span
-        ticks.append(f'<line class="ij-tl__tick" x1="{x:.1f}" y1="{base}" x2="{x:.1f}" '
-                     f'y2="{base + 6}"/><text class="ij-tl__year" x="{x:.1f}" y="{base + 22}" '
-                     f'text-anchor="middle">{year}</text>')
+    ticks = [{"year": year, "x": round(left + (year - first) * span, 1)}
+             for year in range(first - first % step, last + 1, step) if year >= first]
+    early_ticks = [{"year": year, "x": 20 + i * 28 + 8} for i, year in enumerate(early)]
     top = min(base - 14 - (max(stacks.values()) - 1) * 12 - 10, 10)
-    height = base + 30 - top
     busiest = max(stacks, key=stacks.get)
-    description = (f"{len(items)} milestones from {min(years)} to {last - 1}; the most in one "
-                   f"year: {stacks[busiest]} ({busiest})."
-                   + (f" Years before {AXIS_FROM} ({', '.join(map(str, early))}) are drawn left "
-                      "of the break in the axis." if early else "")
-                   + " The list below gives each milestone with its sources.")
-    svg = (f'<svg class="ij-tl" viewBox="0 {top} {width} {height}" role="img" '
-           f'aria-labelledby="tl-title tl-desc" xmlns="http://www.w3.org/2000/svg">'
-           f'<title id="tl-title">Milestones of India–Japan relations by year</title>'
-           f'<desc id="tl-desc">{escape(description)}</desc>'
-           f'<line class="ij-tl__axis" x1="{left}" y1="{base}" x2="{width - right}" y2="{base}"/>'
-           f'{"".join(ticks)}{"".join(dots)}</svg>')
-    legend = ('<p class="ij-tl__legend"><span class="ij-tl__key ij-tl__key--visit"></span> '
-              'visits and summits tagged visit <span class="ij-tl__key ij-tl__key--quad">'
-              '</span> the Quad <span class="ij-tl__key ij-tl__key--other"></span> other '
-              'milestones</p>')
-    return Markup(f'<figure class="ij-figure">{svg}<figcaption>{escape(description)}'
-                  f'</figcaption></figure>{legend}')
+    return {"dots": dots, "ticks": ticks, "early_ticks": early_ticks, "width": width,
+            "left": left, "right": right, "base": base, "top": top, "height": base + 30 - top,
+            "count": len(items), "first_year": min(years), "last_year": last - 1,
+            "busiest": busiest, "busiest_count": stacks[busiest], "early": early,
+            "axis_from": AXIS_FROM}

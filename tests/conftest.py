@@ -49,11 +49,10 @@ class Project:
             raise ValueError(f"{old!r} not in {rel}")
         self.write(rel, text.replace(old, new, 1))
 
-    def problems(self, jobs: int = 1) -> list[str]:
-        """Every problem in the data, as validate() reports it with `jobs` processes."""
+    def problems(self) -> list[str]:
+        """Every problem in the data, as validate() reports it."""
         from sitedata import validate
-        report, _ = validate(self.root, FIXTURE_DAY, jobs=jobs)
-        return [str(p) for p in report.sorted()]
+        return [str(p) for p in validate(self.root, FIXTURE_DAY).report.sorted()]
 
     def run(self, *args: str, env: dict | None = None,
             timeout: int = 300) -> subprocess.CompletedProcess:

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from sitedata.collections import COLLECTIONS
-from sitedata.schema import SCHEMA_DIR, bundled
+from sitedata.registry import COLLECTIONS, SCHEMA_DIR
+from sitedata.schema import Schemas
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
@@ -42,14 +42,15 @@ def test_every_data_file_names_its_schema_for_editors(collection):
         match = MODELINE.match(first)
         assert match, f"{path.relative_to(ROOT)}: line 1 must be the yaml-language-server modeline"
         schema = (path.parent / match.group(1)).resolve()
-        assert schema == SCHEMA_DIR / collection.schema, f"{path.relative_to(ROOT)} names {schema}"
+        assert schema == ROOT / SCHEMA_DIR / collection.schema, \
+            f"{path.relative_to(ROOT)} names {schema}"
 
 
 @pytest.mark.parametrize("collection", COLLECTIONS, ids=lambda c: c.name)
 def test_each_schema_is_a_tracked_file_the_validator_uses(collection):
-    path = SCHEMA_DIR / collection.schema
+    path = ROOT / SCHEMA_DIR / collection.schema
     assert path.name.endswith(".schema.json") and path.is_file()
-    assert bundled(collection.schema)["title"]
+    assert Schemas(ROOT).bundled(collection.schema)["title"]
 
 
 def _yaml(rel: str):

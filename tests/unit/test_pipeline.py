@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import jsonschema
 import pytest
 
-from conftest import FIXTURE_DAY
-from sitedata.collections import COLLECTIONS
+from conftest import FIXTURE_DAY, ROOT
 from sitedata.enrich import enrich
 from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
 from sitedata.loader import load_document
+from sitedata.pipeline import validate
 from sitedata.problems import Problem, Report
-from sitedata.schema import bundled, enum_of
-from sitedata.site import validate
-from sitedata.views import Views, page_url
+from sitedata.registry import COLLECTIONS, page_url
+from sitedata.schema import Schemas
+from sitedata.views import Views
+
+
+def enriched(root, today=FIXTURE_DAY):
+    """The site as enriched on `today` (the data validated on the fixture's day)."""
+    result = validate(root, FIXTURE_DAY)
+    assert not result.report, result.report.format()
+    return enrich(result.records, result.vocabulary, result.schemas, today)
 
 
 @pytest.fixture
 def site(project):
-    report, records = validate(project.root, FIXTURE_DAY)
-    assert not report
-    return enrich(records, FIXTURE_DAY)
+    return enriched(project.root)
 
 
 @pytest.fixture
@@ -42,7 +48,7 @@ def test_loader_keeps_dates_as_text_and_marks_every_value(tmp_path):
     path.write_text("# c\nday: 2026-01-16\nn: 3\nok: true\nname: 茂木 敏充\nlist:\n  - a\n",
                     encoding="utf-8")
     report = Report()
-    doc = load_document(tmp_path, path, report)
+    doc = load_document(tmp_path, "data/x.yaml", report)
     assert not report
     assert doc.data == {"day": "2026-01-16", "n": 3, "ok": True, "name": "茂木 敏充",
                         "list": ["a"]}
@@ -55,7 +61,7 @@ def test_loader_accepts_joiners_inside_indic_words(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("term: \u0915\u094d\u200d\u0937\n", encoding="utf-8")
     report = Report()
-    assert load_document(tmp_path, path, report).data == {"term": "\u0915\u094d\u200d\u0937"}
+    assert load_document(tmp_path, "x.yaml", report).data == {"term": "\u0915\u094d\u200d\u0937"}
     assert not report
 
 
@@ -66,21 +72,19 @@ def test_loader_reads_windows_line_endings_like_unix_ones(tmp_path, newline):
                                    "  two", "  lines", "emoji: \U0001F1EE\U0001F1F3", ""]
                                   ).encode("utf-8"))
     report = Report()
-    doc = load_document(tmp_path, path, report)
+    doc = load_document(tmp_path, "x.yaml", report)
     assert not report
     assert doc.data == {"time": "12:30", "answer": "no", "note": "two lines",
                         "emoji": "\U0001F1EE\U0001F1F3"}
     assert doc.mark(("emoji",)) == (7, 8)
 
 
-def test_a_document_without_nodes_finds_the_same_positions_again(tmp_path):
-    path = tmp_path / "x.yaml"
-    path.write_text("a:\n  - b: 1\n    c: [x, y]\n", encoding="utf-8")
-    doc = load_document(tmp_path, path, Report())
-    before = [doc.mark(p) for p in (("a", 0, "c", 1), ("a", 0, "b"), ("a",))]
-    doc.forget_nodes()
-    assert [doc.mark(p) for p in (("a", 0, "c", 1), ("a", 0, "b"), ("a",))] == before
-    assert before[0] == (3, 12)
+def test_positions_are_found_again_from_the_text(tmp_path):
+    (tmp_path / "x.yaml").write_text("a:\n  - b: 1\n    c: [x, y]\n", encoding="utf-8")
+    doc = load_document(tmp_path, "x.yaml", Report())
+    doc._node = None  # as a document is kept: its nodes are composed again when needed
+    assert doc.mark(("a", 0, "c", 1)) == (3, 12)
+    assert doc.mark(("a", 0, "b"), key=True) == (2, 5)
 
 
 def test_github_annotation_escapes_its_fields():
@@ -102,7 +106,7 @@ def test_report_prints_annotations_only_on_github(monkeypatch):
 
 def test_outcome_status_is_derived_from_its_latest_update(site):
     (outcome,) = site.outcomes
-    assert outcome.status == "in-progress"
+    assert outcome.status.value == "in-progress"
     assert outcome.status_since == "2026-04-20"
     assert outcome.days_since_evidence == (FIXTURE_DAY - datetime.date(2026, 4, 20)).days
     assert outcome.is_overdue  # deadline 2026-04-30 passed, not delivered
@@ -110,14 +114,38 @@ def test_outcome_status_is_derived_from_its_latest_update(site):
 
 def test_delivered_outcome_is_never_overdue(project):
     project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: delivered")
-    _, records = validate(project.root, FIXTURE_DAY)
-    (outcome,) = enrich(records, FIXTURE_DAY).outcomes
-    assert outcome.status == "delivered" and not outcome.is_overdue
+    (outcome,) = enriched(project.root).outcomes
+    assert outcome.status.value == "delivered" and not outcome.is_overdue
+    assert not outcome.awaits_evidence
 
 
-def test_outcome_before_its_deadline_is_not_overdue(site):
-    (outcome,) = enrich(site.records, datetime.date(2026, 4, 30)).outcomes
+def test_outcome_before_its_deadline_is_not_overdue(project):
+    (outcome,) = enriched(project.root, datetime.date(2026, 4, 30)).outcomes
     assert not outcome.is_overdue
+    (outcome,) = enriched(project.root, datetime.date(2026, 5, 1)).outcomes
+    assert outcome.is_overdue
+
+
+def test_status_holds_since_the_earliest_update_of_its_unbroken_run(project):
+    # announced → in-progress → in-progress: in progress since the first of the two.
+    project.replace("data/outcomes/ai-dialogue.yaml", "sources: [mea-briefing]\n",
+                    "sources: [mea-briefing]\n", )
+    project.replace("data/outcomes/ai-dialogue.yaml", "    summary: The first meeting was held.\n"
+                    "    sources: [wire-report]\n", "    summary: The first meeting was held.\n"
+                    "    sources: [wire-report]\n  - date: 2026-06-01\n    status: in-progress\n"
+                    "    summary: A second meeting.\n    sources: [wire-report]\n")
+    (outcome,) = enriched(project.root).outcomes
+    assert (outcome.status.value, outcome.status_since, outcome.latest_evidence) == \
+        ("in-progress", "2026-04-20", "2026-06-01")
+
+
+def test_an_outcome_with_nothing_since_its_announcement_awaits_evidence(project):
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: announced")
+    (outcome,) = enriched(project.root).outcomes
+    assert outcome.status_since == "2026-01-16" and outcome.latest_evidence == "2026-04-20"
+    assert outcome.awaits_evidence
+    (outcome,) = enriched(project.root, datetime.date(2026, 4, 20)).outcomes
+    assert not outcome.awaits_evidence  # evidence the same day
 
 
 def test_sources_know_every_place_that_cites_them(site):
@@ -154,7 +182,7 @@ def test_citations_are_numbered_in_order_of_first_use(views):
     assert ">[2]<" in second and 'id="cite-ref-1-2"' in second
     references = views.end_page()
     assert references.index('id="cite-note-1"') < references.index('id="cite-note-2"')
-    assert "## References {#references}" in references
+    assert "## References { #references }" in references
     assert '<a href="#cite-ref-1-1"' in references and '<a href="#cite-ref-1-2"' in references
 
 
@@ -167,18 +195,22 @@ def test_every_page_gets_the_glossary_as_abbreviations(views):
     assert "*[JWG]: Joint Working Group" in views.end_page()
 
 
+def test_a_page_without_citations_has_no_reference_list(views):
+    assert "References" not in views.end_page()
+
+
 def test_itinerary_has_a_heading_per_day_and_event(views):
     markdown = views.itinerary()
-    assert "### Friday 16 January 2026 {#day-2026-01-16}" in markdown
-    assert "#### Strategic Dialogue {#event-dialogue}" in markdown
+    assert "### Friday 16 January 2026 { #day-2026-01-16 }" in markdown
+    assert "#### Strategic Dialogue { #event-dialogue }" in markdown
     assert '<time datetime="2026-01-16T12:50+05:30">12:50 IST</time>' in markdown
     assert "“A short quotation.”" in markdown
 
 
 def test_outcome_sections_show_wording_deadline_status_and_log(views):
     markdown = views.outcome_sections()
-    assert "### AI Dialogue {#outcome-ai-dialogue}" in markdown
-    assert "India&#39;s wording" in markdown and "launched the AI Dialogue" in markdown
+    assert "### AI Dialogue { #outcome-ai-dialogue }" in markdown
+    assert "India's wording" in markdown and "launched the AI Dialogue" in markdown
     assert "No wording of its own found" in markdown  # Japan's side is missing
     assert "overdue: the stated deadline (early 2026) passed on 30 April 2026" in markdown
     assert markdown.count('class="ij-status ij-status--') >= 3
@@ -186,17 +218,18 @@ def test_outcome_sections_show_wording_deadline_status_and_log(views):
 
 
 def test_outcome_overview_counts_every_status(views):
-    html = views.outcome_overview()
-    for status in enum_of("outcome.schema.json", "updates", "[]", "status"):
-        assert f"ij-counts__item--{status}" in html
+    html = str(views.outcome_overview())
+    counts = dict(re.findall(r'ij-counts__item--([\w-]+)" role="listitem">'
+                             r'<span class="ij-counts__number">(\d+)<', html))
+    assert counts == {"announced": "0", "in-progress": "1", "delivered": "0", "stalled": "0"}
 
 
 def test_topic_page_groups_perspectives_by_holder(views):
     views.start_page("quad.md")
     markdown = views.topic_page("quad")
-    assert "## Background {#background}" in markdown
-    assert "## Perspectives {#perspectives}" in markdown
-    assert "### China {#view-china}" in markdown
+    assert "## Background { #background }" in markdown
+    assert "## Perspectives { #perspectives }" in markdown
+    assert "### China { #view-china }" in markdown
     with pytest.raises(KeyError, match="no topic 'nope'"):
         views.topic_page("nope")
 
@@ -207,6 +240,7 @@ def test_key_facts_are_computed_from_the_data(views):
     assert "15 January 2026 to 17 January 2026 (3 days), New Delhi" in html
     assert "Philippines → India" in html
     assert "1: 1 in progress" in html
+    assert "Visitor One, Minister for Foreign Affairs" in html
 
 
 def test_tour_map_draws_every_stop(views):
@@ -227,10 +261,15 @@ def test_timeline_marks_planned_entries(views, site):
 
 @pytest.mark.parametrize("collection", COLLECTIONS, ids=lambda c: c.name)
 def test_field_reference_lists_every_field_of_the_schema(collection):
-    schema = bundled(collection.schema)
+    schema = Schemas(ROOT).bundled(collection.schema)
     record = schema["items"] if schema.get("type") == "array" else schema
-    rows = {row["name"] for row in field_table(collection.schema)["fields"]}
+    rows = {row["name"] for row in field_table(schema)["fields"]}
     assert set(record["properties"]) <= rows
+
+
+def test_field_reference_lists_vocabulary_values():
+    rows = {r["name"]: r for r in field_table(Schemas(ROOT).bundled("outcome.schema.json"))["fields"]}
+    assert rows["updates[].status"]["type"] == "one of: announced, in-progress, delivered, stalled"
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -242,7 +281,7 @@ def test_every_api_file_validates_against_its_published_schema(site, tmp_path):
     for collection in COLLECTIONS:
         document = json.loads((tmp_path / f"{collection.name}.json").read_text())
         schema = json.loads((tmp_path / f"{collection.name}.schema.json").read_text())
-        assert schema == export_schema(collection)
+        assert schema == export_schema(collection, site.schemas)
         jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()) \
             .validate(document)
 
@@ -277,7 +316,7 @@ def test_claims_and_milestones_link_to_the_outcome_they_are_about(site, views):
         views.start_page(page)
         out = str(html())
         assert 'Tracked outcome: <a href="../outcomes/#outcome-ai-dialogue">AI Dialogue</a>' in out
-        assert f"ij-status--{status}" in out.split("Tracked outcome:", 1)[1]
+        assert f"ij-status--{status.value}" in out.split("Tracked outcome:", 1)[1]
 
 
 def test_glossary_terms_link_to_related_terms(views):
@@ -285,21 +324,8 @@ def test_glossary_terms_link_to_related_terms(views):
     assert 'See also: <a href="#term-quad">Quad</a>.' in str(views.glossary_list())
 
 
-def test_large_data_is_shared_between_processes_only_when_safe(monkeypatch):
-    from sitedata import site as pipeline
-    monkeypatch.delenv("SITEDATA_JOBS", raising=False)
-    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _: {0, 1})
-    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 1)  # whatever tests run
-    assert pipeline._jobs(100) == 1
-    assert pipeline._jobs(pipeline.PARALLEL_MIN_FILES) == 2
-    monkeypatch.setattr(pipeline.threading, "active_count", lambda: 2)  # as under mkdocs serve
-    assert pipeline._jobs(pipeline.PARALLEL_MIN_FILES) == 1
-    monkeypatch.setenv("SITEDATA_JOBS", "3")
-    assert pipeline._jobs(100) == 3
-
-
 def test_a_file_gone_since_the_folder_was_listed_is_a_problem_not_a_crash(tmp_path):
     report = Report()
-    assert load_document(tmp_path, tmp_path / "gone.yaml", report) is None
+    assert load_document(tmp_path, "gone.yaml", report) is None
     assert [str(p) for p in report.sorted()] == [
         "gone.yaml:1:1: the file cannot be read (No such file or directory); try again"]

@@ -7,14 +7,19 @@ import datetime
 import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from markupsafe import Markup
 
+from conftest import ROOT
 from sitedata.enrich import enrich
-from sitedata.markup import markdown_escape, render_inline, text_problems, url_problem
-from sitedata.render import Citations, Renderer, Terms
-from sitedata.site import validate
+from sitedata.markup import markdown_escape, text_problems, url_problem
+from sitedata.pipeline import validate
+from sitedata.render import Renderer, Terms
+from sitedata.views import Views
+
+
+def render_inline(text: str, terms: Terms | None = None) -> Markup:
+    """The inline filter the templates use, as the site builds it."""
+    return Renderer(terms or Terms([])).env.filters["inline"](text)
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -76,28 +81,32 @@ def test_markdown_heading_text_is_literal():
     assert markdown_escape("A *b* <i>|{#x}") == r"A \*b\* &lt;i&gt;\|\{\#x\}"
 
 
-def test_citation_tooltip_escapes_source_fields():
-    cites = Citations({"s": {"title": '"><script>', "publisher": "<b>P</b>",
-                             "published": "2026-01-16"}}, "../sources/")
-    html = str(cites.cite(["s"]))
+def _site(project):
+    result = validate(project.root, datetime.date(2026, 11, 25))
+    assert not result.report
+    return enrich(result.records, result.vocabulary, result.schemas, datetime.date(2026, 11, 25))
+
+
+def test_citation_tooltip_escapes_source_fields(project):
+    site = _site(project)
+    site.sources["wire-report"].update(title='"><script>', publisher="<b>P</b>")
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    html = str(views.cite("wire-report"))
     assert "<script" not in html and "<b>" not in html
-    assert 'href="#cite-note-1"' in html
+    assert 'href="#cite-note-1"' in html and "&#34;&gt;&lt;script&gt;" in html
 
 
 def test_templates_escape_raw_records(project):
     """A record that skipped validation renders inert through the real templates."""
-    report, records = validate(project.root, datetime.date(2026, 11, 25))
-    assert not report
-    site = enrich(records, datetime.date(2026, 11, 25))
+    site = _site(project)
     term = site.glossary[0]
     term["definition"] = "<script>alert(1)</script> [x](javascript:alert(1)) | pipe\nline"
     term["term"] = "<img src=x onerror=alert(1)>"
-    renderer = Renderer(Terms([]))
     for other in site.glossary:
         other["related"] = [term["id"]]  # every "See also" link shows the hostile term
-    html = str(renderer.render("glossary.html", terms=site.glossary,
-                               term_names={g["id"]: g["term"] for g in site.glossary},
-                               cite=Citations(site.sources, "").cite))
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("glossary.md")
+    html = str(views.glossary_list())
     assert html.count("See also: <a") == len(site.glossary)
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
@@ -121,13 +130,3 @@ def test_validation_refuses_what_rendering_neutralises():
 ])
 def test_url_rules(url, why):
     assert url_problem(url, deep=True) == why
-
-
-@settings(max_examples=3000, deadline=None, derandomize=True)
-@given(st.text(alphabet="https:/?#@.-_aAbz09%[]~!:=&+ \t\u00e9", max_size=40).map(
-    lambda s: ("https://" + s) if s[:1] != "h" else s), st.booleans())
-def test_url_fast_path_agrees_with_the_full_check(url, deep):
-    """url_problem's regex shortcut must never pass a URL that urlsplit's check refuses."""
-    from sitedata import markup
-    full = markup._url_problem_full(url, deep)
-    assert (markup.url_problem(url, deep) is None) == (full is None)

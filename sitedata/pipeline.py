@@ -1,0 +1,146 @@
+"""The pipeline in one call: find the data files, load, validate, enrich.
+
+`load_site(root)` returns an enriched `Site`, or raises `DataError` once, carrying every problem
+found in every file. `validate(root)` runs the same stages and returns the report instead.
+The vocabulary is read first (the schemas need it); then each file is loaded, checked against
+its schema and its records checked on their own; the rules across records run last.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .enrich import Site, enrich
+from .loader import load_document
+from .problems import DataError, Report
+from .records import Record, records_of
+from .registry import COLLECTIONS, Collection
+from .rules import Context, check_across, check_record
+from .schema import Schemas
+from .vocabulary import Vocabulary, load_vocabulary
+
+ALLOWED_EXTRA = {"data/README.md"}
+
+
+def build_date() -> datetime.date:
+    """Today, or SITE_BUILD_DATE (YYYY-MM-DD) for reproducible builds and tests."""
+    value = os.environ.get("SITE_BUILD_DATE")
+    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+
+
+@dataclass
+class Validated:
+    """What validation found: the problems, and the records with what they were read with."""
+
+    report: Report
+    records: dict[str, list[Record]]
+    schemas: Schemas
+    vocabulary: Vocabulary | None
+
+
+def validate(root: Path, today: datetime.date | None = None) -> Validated:
+    """Load and check every data file; return the report and the records by collection."""
+    root = Path(root)
+    today = today or build_date()
+    report = Report()
+    schemas = Schemas(root)
+    records: dict[str, list[Record]] = {c.name: [] for c in COLLECTIONS}
+    vocabulary = load_vocabulary(root, schemas, report)
+    if vocabulary is None:  # the schemas cannot be applied without it
+        return Validated(report, records, schemas, None)
+    valid: dict[str, list[Record]] = {c.name: [] for c in COLLECTIONS}
+    for collection, rel in find_files(root, report):
+        doc = load_document(root, rel, report)
+        if doc is None:
+            continue
+        is_valid = schemas.check(doc, collection, report)
+        for record in records_of(collection, doc):
+            check_record(record, is_valid, today, report)
+            records[collection.name].append(record)
+            if is_valid:
+                valid[collection.name].append(record)
+    check_across(Context(records, valid, today), report)
+    return Validated(report, records, schemas, vocabulary)
+
+
+def load_site(root: Path, today: datetime.date | None = None) -> Site:
+    today = today or build_date()
+    result = validate(root, today)
+    if result.report:
+        raise DataError(result.report)
+    return enrich(result.records, result.vocabulary, result.schemas, today)
+
+
+def find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:
+    """Every data file each collection reads, in order; missing ones and strays reported."""
+    present, refused = _scan_data(root, report)
+    by_folder: dict[str, list[str]] = {}
+    for rel in present:
+        folder, _, name = rel.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
+    files: list[tuple[Collection, str]] = []
+    for collection in COLLECTIONS:
+        if any(collection.path == r or collection.path.startswith(r + "/") for r in refused):
+            continue  # already reported: a link or a special file where the data should be
+        if collection.is_dir:
+            names = sorted(n for n in by_folder.get(collection.path, []) if n.endswith(".yaml"))
+            found = [f"{collection.path}/{name}" for name in names]
+            if not found:
+                report.add(collection.path + "/", 1, 1, f"folder {collection.path}/ has no "
+                           "<id>.yaml files; the site needs at least one")
+        else:
+            found = [collection.path] if collection.path in present else []
+            if not found:
+                report.add(collection.path, 1, 1, f"file {collection.path} is missing")
+        files += [(collection, rel) for rel in found]
+    _report_strays(present, {rel for _, rel in files}, report)
+    return files
+
+
+def _scan_data(root: Path, report: Report) -> tuple[set[str], set[str]]:
+    """The ordinary files under data/ (paths from the root), and what was refused there.
+
+    Symbolic links are refused, not followed: one in a pull request could point anywhere on
+    the machine that builds the site (its files would be read, and quoted in error messages).
+    So are pipes, sockets and devices, which could stop the build waiting to read."""
+    present: set[str] = set()
+    refused: set[str] = set()
+    if os.path.islink(os.path.join(root, "data")):  # links below are caught as entries
+        _refuse(report, refused, "data", LINK)
+        return present, refused
+    folders = ["data"] if os.path.isdir(os.path.join(root, "data")) else []
+    while folders:
+        folder = folders.pop()
+        with os.scandir(os.path.join(root, folder)) as entries:
+            for entry in entries:
+                rel = f"{folder}/{entry.name}"
+                if entry.is_symlink():
+                    _refuse(report, refused, rel, LINK)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    present.add(rel)
+                else:
+                    _refuse(report, refused, rel, SPECIAL)
+    return present, refused
+
+
+LINK = ("a symbolic link is not allowed in data/: data must be ordinary files in the repository "
+        "(a link could point anywhere on the machine that builds the site)")
+SPECIAL = ("only ordinary files are allowed in data/, not pipes, sockets or devices (reading one "
+           "could stop the build)")
+
+
+def _refuse(report: Report, refused: set[str], rel: str, message: str) -> None:
+    refused.add(rel)
+    report.add(rel, 1, 1, message)
+
+
+def _report_strays(present: set[str], expected: set[str], report: Report) -> None:
+    """Files under data/ that no collection reads: usually a typo in a name or extension."""
+    places = ", ".join(c.path + ("/<id>.yaml" if c.is_dir else "") for c in COLLECTIONS)
+    for rel in sorted(present - expected - ALLOWED_EXTRA):
+        report.add(rel, 1, 1, f"unexpected file: the site reads only {places}")

@@ -1,0 +1,115 @@
+"""The registry: where each collection lives under data/, its schema and shape, and where each
+kind of record is shown on the site (its page and anchor).
+
+Adding a collection is one entry here plus its `*.schema.json`; every stage reads this list.
+Every link to a record is made from `PLACES` through `place()`, and every link between pages
+through `href()`, so that an anchor or a page's URL is spelt in one place only.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+SCHEMA_DIR = "sitedata/schemas"  # from the project root
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str  # also the name of its JSON export, api/v1/<name>.json
+    kind: str  # what one record is: its key in PLACES
+    schema: str  # file in sitedata/schemas/
+    layout: str  # "dir": one record per file; "list": one file, a list; "single": one record
+    path: str  # relative to the project root
+
+    @property
+    def is_dir(self) -> bool:
+        return self.layout == "dir"
+
+
+COLLECTIONS: tuple[Collection, ...] = (
+    Collection("sources", "source", "source.schema.json", "dir", "data/sources"),
+    Collection("outcomes", "outcome", "outcome.schema.json", "dir", "data/outcomes"),
+    Collection("topics", "topic", "topic.schema.json", "dir", "data/topics"),
+    Collection("visit", "visit", "visit.schema.json", "single", "data/visit.yaml"),
+    Collection("timeline", "milestone", "timeline.schema.json", "list", "data/timeline.yaml"),
+    Collection("people", "person", "person.schema.json", "dir", "data/people"),
+    Collection("glossary", "term", "glossary.schema.json", "list", "data/glossary.yaml"),
+    Collection("claims", "claim", "claims.schema.json", "list", "data/claims.yaml"),
+)
+
+BY_NAME = {c.name: c for c in COLLECTIONS}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one kind of record is shown: its page and the prefix of its anchor there."""
+
+    page: str  # relative to docs/
+    prefix: str
+
+
+PLACES = {
+    "source": Place("sources.md", "src-"),
+    "outcome": Place("outcomes.md", "outcome-"),
+    "person": Place("people.md", "person-"),
+    "term": Place("glossary.md", "term-"),
+    "claim": Place("claims.md", "claim-"),
+    "milestone": Place("timeline.md", "tl-"),
+    "visit": Place("index.md", ""),
+    "event": Place("visit.md", "event-"),
+    "stop": Place("visit.md", "stop-"),
+    "day": Place("visit.md", "day-"),
+}
+
+# Each topic has a page of its own; its sections are anchored by their own ids, and each
+# government's perspective by view-<country>.
+TOPIC_PAGES = {"quad": "quad.md", "economic-security": "economic-security.md",
+               "china-context": "china.md"}
+PERSPECTIVES = "perspectives"  # the anchor of a topic page's perspectives section
+
+
+def place(kind: str, record_id: str = "") -> tuple[str, str]:
+    """The page and anchor where a record of `kind` is shown."""
+    if kind == "topic":
+        return TOPIC_PAGES.get(record_id, f"{record_id}.md"), ""
+    spot = PLACES[kind]
+    return spot.page, (spot.prefix + record_id if record_id and spot.prefix else "")
+
+
+def anchor(kind: str, record_id: str) -> str:
+    return place(kind, record_id)[1]
+
+
+def page_url(page: str) -> str:
+    """The URL MkDocs gives a page, from the site root (directory URLs): visit.md → visit/,
+    index.md → ''."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def href(here: str, page: str, fragment: str = "") -> str:
+    """A relative link from the page `here` to `page` (and an anchor on it); `page` may also
+    be a file the build writes, such as feed.xml."""
+    source = page_url(here)
+    target = page_url(page) if page.endswith(".md") else page
+    if target == source:
+        link = ""
+    else:
+        link = posixpath.relpath(target or ".", source or ".")
+        if target.endswith("/") or not target:
+            link = "./" if link == "." else link + "/"
+    return link + (f"#{fragment}" if fragment else "") or "./"
+
+
+def absolute(site_url: str, page: str, fragment: str = "") -> str:
+    """The full URL of a page (or a built file) and anchor, for feeds and the API."""
+    target = page_url(page) if page.endswith(".md") else page
+    return site_url.rstrip("/") + "/" + target + (f"#{fragment}" if fragment else "")
+
+
+def feed_file(outcome_id: str) -> str:
+    """The Atom feed of one outcome's updates, from the site root."""
+    return f"feeds/outcome-{outcome_id}.xml"

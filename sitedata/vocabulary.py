@@ -1,0 +1,90 @@
+"""The vocabulary: every enumerated value the data may use, defined once.
+
+sitedata/schemas/vocabulary.schema.json holds each list (statuses, areas, verdicts, kinds of
+source, languages, countries, timeline tags) as a JSON Schema `oneOf` of `const` entries, each
+with its label (`title`), its meaning (`description`) and how it is shown (`x-icon`, `x-stage`,
+`x-marker`, `x-atlas`). The collection schemas refer to these lists, so validation, pages, stats,
+the published API schemas and the field reference all read the same entries.
+
+`load_vocabulary(root, report)` reads that file like a data file (so a problem in it is reported
+at its line and column), checks every entry has what the pages need against
+vocabulary.meta.schema.json, and returns a `Vocabulary`, or None when it cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+
+from .loader import load_document
+from .problems import Report
+from .registry import SCHEMA_DIR
+from .schema import Schemas, check_against, inline_refs
+
+FILE = f"{SCHEMA_DIR}/vocabulary.schema.json"
+META = "vocabulary.meta.schema.json"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a list, with everything needed to show it."""
+
+    value: str
+    label: str
+    description: str = ""
+    icon: str = ""
+    stage: str = ""  # statuses: pending, active or done
+    marker: str = ""  # timeline tags: the dot's marker colour
+    atlas: str = ""  # countries: the name in the map data
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Vocabulary:
+    """The lists by name (`vocabulary.status["delivered"].label`), each in its defined order."""
+
+    def __init__(self, lists: dict[str, dict[str, Value]]):
+        self.lists = lists
+        for name, values in lists.items():
+            setattr(self, name, values)
+
+    def values(self, name: str) -> list[str]:
+        return list(self.lists[name])
+
+    def label(self, name: str, value: str) -> str:
+        return self.lists[name][value].label
+
+
+def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary | None:
+    doc = load_document(root, FILE, report)
+    if doc is None:
+        return None
+    try:  # editors and the published schemas read it as JSON, which YAML reads more loosely
+        json.loads(doc.text)
+    except json.JSONDecodeError as err:
+        report.add(FILE, err.lineno, err.colno, f"not valid JSON: {err.msg}")
+        return None
+    meta = schemas.bundled(META)
+    validator = jsonschema.Draft202012Validator(inline_refs(meta, meta["$defs"]))
+    if not check_against(validator, doc, report):
+        return None
+    before = len(report)
+    lists: dict[str, dict[str, Value]] = {}
+    for name, definition in doc.data["$defs"].items():
+        values: dict[str, Value] = {}
+        for i, entry in enumerate(definition["oneOf"]):
+            if entry["const"] in values:
+                line, col = doc.mark(("$defs", name, "oneOf", i, "const"))
+                report.add(FILE, line, col, f"{name} '{entry['const']}' is defined twice; each "
+                           "value once")
+                continue
+            values[entry["const"]] = Value(
+                entry["const"], entry["title"], entry.get("description", ""),
+                entry.get("x-icon", ""), entry.get("x-stage", ""), entry.get("x-marker", ""),
+                entry.get("x-atlas", entry["title"]))
+        lists[name] = values
+    return Vocabulary(lists) if len(report) == before else None

@@ -1,0 +1,95 @@
+"""The vocabulary is defined once: a value added there validates, renders and exports; a value
+missing what the pages need is refused at its line and column, never with a traceback."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, copy_project
+from sitedata.registry import SCHEMA_DIR
+from sitedata.schema import Schemas
+
+VOCABULARY = f"{SCHEMA_DIR}/vocabulary.schema.json"
+LAST_COUNTRY = '{"const": "international", "title": "International"}'
+# The line an entry added after the last country lands on.
+NEW = 1 + next(i for i, line in enumerate(
+    (ROOT / VOCABULARY).read_text(encoding="utf-8").splitlines(), start=1) if LAST_COUNTRY in line)
+
+
+def add_country(project, entry: str) -> None:
+    project.replace(VOCABULARY, LAST_COUNTRY, LAST_COUNTRY + ",\n        " + entry)
+
+
+def test_a_new_value_validates_renders_and_exports(tmp_path):
+    project = copy_project(tmp_path, ROOT / "data")  # the real site: every page builds
+    add_country(project, '{"const": "germany", "title": "Germany"}')
+    project.replace("data/people/keiichi-ono.yaml", "country: japan", "country: germany")
+    result = project.build(SITE_BUILD_DATE=datetime.date.today().isoformat())
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project.root / "site"
+    assert "Keiichi Ono <span class=\"ij-muted\">(Germany)</span>" in \
+        (site / "people/index.html").read_text(encoding="utf-8")
+    people = json.loads((site / "api/v1/people.json").read_text(encoding="utf-8"))
+    assert {p["id"]: p["country"] for p in people["items"]}["keiichi-ono"] == "germany"
+    schema = json.loads((site / "api/v1/people.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(people)
+    assert "germany" in json.dumps(schema["$defs"]["country"])
+
+
+VOCABULARY_CASES = {
+    "no label": ('{"const": "germany"}', f"{NEW}:9: $defs.country.oneOf[14] is missing the "
+                                         "required field 'title'"),
+    "defined twice": ('{"const": "india", "title": "India again"}',
+                      f"{NEW}:19: country 'india' is defined twice; each value once"),
+    "misspelt field": ('{"const": "germany", "title": "Germany", "x-atlass": "Germany"}',
+                       f"{NEW}:50: unknown field 'x-atlass' (did you mean 'x-atlas'?); allowed "
+                       "here: const, description, title, x-atlas, x-icon, x-marker, x-stage"),
+    "not kebab-case": ('{"const": "Germany", "title": "Germany"}',
+                       f"{NEW}:19: $defs.country.oneOf[14].const 'Germany' must be kebab-case: "
+                       "lower-case letters, digits and single hyphens, e.g. 'south-africa'"),
+    "not JSON": ('{"const": "germany", "title": "Germany",}',
+                 f"{NEW}:49: not valid JSON: Expecting property name enclosed in double quotes"),
+}
+
+
+@pytest.mark.parametrize("entry, problem", VOCABULARY_CASES.values(), ids=VOCABULARY_CASES.keys())
+def test_a_value_without_what_it_needs_is_refused_at_its_place(project, entry, problem):
+    add_country(project, entry)
+    assert project.problems() == [f"{VOCABULARY}:{problem}"]
+
+
+def test_a_status_without_its_stage_and_icon_is_refused(project):
+    project.replace(VOCABULARY, ', "x-icon": "✕", "x-stage": "pending"}', "}")
+    assert project.problems() == [
+        f"{VOCABULARY}:14:9: $defs.status.oneOf[3] is missing the required field 'x-icon'",
+        f"{VOCABULARY}:14:9: $defs.status.oneOf[3] is missing the required field 'x-stage'"]
+
+
+def test_a_broken_vocabulary_fails_the_command_and_the_build_cleanly(project):
+    add_country(project, '{"const": "germany"}')
+    expected = f"{VOCABULARY}:{VOCABULARY_CASES['no label'][1]}"
+    for result in (project.validate_cli(), project.build()):
+        output = result.stdout + result.stderr
+        assert result.returncode != 0 and expected in output and "Traceback" not in output
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / SCHEMA_DIR).glob("*.json")), ids=lambda p: p.name)
+def test_every_schema_is_a_valid_2020_12_schema(path):
+    jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_every_list_the_schemas_use_is_in_the_vocabulary():
+    schemas = Schemas(ROOT)
+    lists = set(schemas.raw("vocabulary.schema.json")["$defs"])
+    for path in (ROOT / SCHEMA_DIR).glob("*.schema.json"):
+        text = path.read_text(encoding="utf-8")
+        for name in lists:
+            text = text.replace(f'"vocabulary.schema.json#/$defs/{name}"', "")
+        assert "vocabulary.schema.json#" not in text, path.name
+        assert '"enum"' not in text or path.name == "vocabulary.meta.schema.json", \
+            f"{path.name} lists values of its own; put them in the vocabulary"

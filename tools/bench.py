@@ -1,0 +1,199 @@
+"""Benchmark: validation and the full strict build, on the real data and on copies of it
+multiplied 10 and 100 times, with peak memory, in one table with the growth against 1x.
+
+    python tools/bench.py [--scales 1,10,100] [--runs 3]
+
+The copies are generated from the real files: every record of every collection (and every
+itinerary event and tour stop of the visit) repeated under new ids, still citing the real
+sources, so that the copy is valid and every stage works on it as on real data. Each figure is
+measured in a fresh process: validation is the median of --runs calls of `validate()` in one
+process (imports and the first, cold call excluded from none: every call reads every file);
+the build is `mkdocs build --strict` from start to exit. Peak memory is the process's maximum
+resident size. This is a benchmark, not a test: it prints figures and the targets they meet,
+and exits 1 only if the generated data does not validate. Single runs vary by up to a third on
+a shared 2-core machine, so compare figures from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
+PROJECT_FILES = ("mkdocs.yml", "macros.py", "CONTRIBUTING.md")
+PROJECT_DIRS = ("sitedata", "docs", "overrides")
+TARGETS = {"validate 1x": 0.3, "validate 10x": 2.0}  # seconds, in one process
+MAX_GROWTH = 1.2  # 100x the data in at most 120x the time of 1x
+
+# Run in a fresh process: `validate()` `runs` times, then its figures as JSON.
+VALIDATE = """
+import json, resource, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+from sitedata import validate
+runs = int(sys.argv[2])
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    result = validate(sys.argv[1])
+    times.append(time.perf_counter() - start)
+print(json.dumps({"seconds": statistics.median(times), "problems": len(result.report),
+                  "first": result.report.format() if result.report else "",
+                  "records": sum(len(r) for r in result.records.values()),
+                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def multiply(root: Path, factor: int) -> None:
+    """Write the project at `root` with the real data repeated `factor` times."""
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, root / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "node_modules").mkdir()
+    (root / "node_modules" / "world-atlas").symlink_to(ROOT / "node_modules" / "world-atlas")
+    shutil.copytree(ROOT / "data", root / "data")
+    if factor == 1:
+        return
+    copies = [f"-x{k}" for k in range(2, factor + 1)]
+    for folder in ("sources", "outcomes", "topics", "people"):
+        for path in sorted((ROOT / "data" / folder).glob("*.yaml")):
+            record = _load(path)
+            for suffix in copies:
+                _dump(root / "data" / folder / f"{record['id']}{suffix}.yaml",
+                      {**record, "id": record["id"] + suffix})
+    for name in ("timeline", "glossary", "claims"):
+        items = _load(ROOT / "data" / f"{name}.yaml")
+        out = list(items)
+        for suffix in copies:
+            for item in items:
+                copy = {**item, "id": item["id"] + suffix}
+                if name == "glossary":  # terms are unique too
+                    copy["term"] = f"{item['term']} {suffix[2:]}"
+                    copy.pop("related", None)
+                out.append(copy)
+        _dump(root / "data" / f"{name}.yaml", out)
+    visit = _load(ROOT / "data" / "visit.yaml")
+    for key in ("itinerary", "tour"):  # each copy next to its original keeps the order
+        visit[key] = [{**item, "id": item["id"] + suffix} for item in visit[key]
+                      for suffix in ["", *copies]]
+    _dump(root / "data" / "visit.yaml", visit)
+
+
+def _load(path: Path):
+    return _dates_as_text(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _dates_as_text(value):
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:  # noqa: ANN001 - PyYAML's signature
+        return True  # copies share values; the data files write each out in full
+
+
+def _dump(path: Path, value) -> None:
+    path.write_text(yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
+def measure_validate(root: Path, runs: int) -> dict:
+    out = subprocess.run([PYTHON, "-c", VALIDATE, str(root), str(runs)], check=True,
+                         capture_output=True, text=True, env=_env())
+    return json.loads(out.stdout)
+
+
+def measure_build(root: Path) -> dict:
+    site = root / "site"
+    start = time.perf_counter()
+    process = subprocess.Popen([MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(site)],
+                               cwd=root, env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if status != 0:
+        raise SystemExit(f"the build failed:\n{errors}")
+    pages = sum(p.stat().st_size for p in site.rglob("*.html"))
+    index = site / "search" / "search_index.json"
+    return {"seconds": seconds, "peak_kib": usage.ru_maxrss, "html_mb": pages / 1e6,
+            "search_mb": index.stat().st_size / 1e6 if index.exists() else 0.0}
+
+
+def _env() -> dict:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for factor in scales:
+            root = Path(tmp) / f"x{factor}"
+            root.mkdir()
+            multiply(root, factor)
+            files = sum(1 for _ in (root / "data").rglob("*.yaml"))
+            check = measure_validate(root, 1 if factor >= 100 else args.runs)
+            if check["problems"]:
+                print(f"the {factor}x copy is not valid:\n{check['first']}", file=sys.stderr)
+                return 1
+            build = measure_build(root)
+            rows.append({"factor": factor, "files": files, **{f"v_{k}": v for k, v in check.items()},
+                         **{f"b_{k}": v for k, v in build.items()}})
+            shutil.rmtree(root)
+            print(f"  measured {factor}x", file=sys.stderr, flush=True)
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
+    base = rows[0]
+    header = ("scale", "files", "records", "validate s", "growth", "peak MiB", "build s",
+              "growth", "peak MiB", "HTML MB", "search MB")
+    lines = [header]
+    for r in rows:
+        lines.append((f"{r['factor']}x", str(r["files"]), str(r["v_records"]),
+                      f"{r['v_seconds']:.2f}", f"{r['v_seconds'] / base['v_seconds']:.1f}x",
+                      f"{r['v_peak_kib'] / 1024:.0f}", f"{r['b_seconds']:.1f}",
+                      f"{r['b_seconds'] / base['b_seconds']:.1f}x",
+                      f"{r['b_peak_kib'] / 1024:.0f}", f"{r['b_html_mb']:.1f}",
+                      f"{r['b_search_mb']:.1f}"))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
+    print()
+    by_factor = {r["factor"]: r for r in rows}
+    for name, limit in TARGETS.items():
+        factor = int(name.split()[1].rstrip("x"))
+        if factor in by_factor:
+            seconds = by_factor[factor]["v_seconds"]
+            print(f"{name}: {seconds:.2f} s (target under {limit} s): "
+                  f"{'met' if seconds < limit else 'MISSED'}")
+    for r in rows[1:]:
+        growth = r["v_seconds"] / base["v_seconds"]
+        limit = r["factor"] * MAX_GROWTH
+        print(f"validation growth at {r['factor']}x: {growth:.1f}x (target at most {limit:.0f}x): "
+              f"{'met' if growth <= limit else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
