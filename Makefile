@@ -66,6 +66,10 @@ lint: $(BIN)/.test ## Lint workflows (zizmor, GitHub schema) and Python (ruff)
 bench: install ## Time validation and the strict build at 1x, 10x and 100x the data (prints a table)
 	$(BIN)/python tools/bench.py
 
+.PHONY: mutation
+mutation: install $(BIN)/.test ## Mutation-test the validation and enrichment modules; last line: mutation: K killed of N
+	$(BIN)/python tools/mutation.py
+
 .PHONY: audit
 audit: build $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Lighthouse, Nu HTML checker, weight, requests
 	tools/ensure-chromium.sh
@@ -73,5 +77,5 @@ audit: build $(BIN)/.test tools/audit/node_modules/.installed ## Audit every bui
 
 .PHONY: clean
 clean: ## Remove the built site, caches and installed dependencies
-	rm -rf site $(VENV) node_modules tools/audit/node_modules .pytest_cache .hypothesis .ruff_cache reports
+	rm -rf site $(VENV) node_modules tools/audit/node_modules .pytest_cache .hypothesis .ruff_cache reports mutants
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.site_server import CHROMIUM, CHROMIUM_ARGS, run_axe, serve
+from tools.site_server import CHROMIUM, CHROMIUM_ARGS, COLOUR_RULES, run_axe, serve
 
-__all__ = ["run_axe"]  # for the browser tests
+__all__ = ["COLOUR_RULES", "run_axe"]  # for the browser tests
 
 
 @pytest.fixture(scope="session")

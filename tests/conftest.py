@@ -20,7 +20,15 @@ PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
 sys.path.insert(0, str(ROOT))
 
-# Files a copied project needs to build (the data comes from the test).
+def examples(count: int) -> int:
+    """How many examples a Hypothesis test tries: `count`, or a twentieth of it under
+    `make mutation` (QUICK_FUZZ=1), which runs the fast tests once per mutant."""
+    return max(5, count // 20) if os.environ.get("QUICK_FUZZ") else count
+
+
+# What validation reads beside the data, copied at once; and what the command line and the build
+# need besides, copied only when a test runs them (most tests validate in process).
+SCHEMAS = "sitedata/schemas"
 PROJECT_FILES = ("mkdocs.yml", "macros.py", "CONTRIBUTING.md")
 PROJECT_DIRS = ("sitedata", "docs", "overrides")
 
@@ -30,6 +38,22 @@ class Project:
 
     def __init__(self, root: Path):
         self.root = root
+        self.complete = False
+
+    def copy_the_rest(self) -> None:
+        """The code, pages and map data, for the command line and the build (the schemas, which
+        a test may have changed, stay as they are)."""
+        if self.complete:
+            return
+        for name in PROJECT_FILES:
+            shutil.copy(ROOT / name, self.root / name)
+        for name in PROJECT_DIRS:
+            shutil.copytree(ROOT / name, self.root / name, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "schemas"))
+        (self.root / "node_modules").mkdir()
+        (self.root / "node_modules" / "world-atlas").symlink_to(
+            ROOT / "node_modules" / "world-atlas")
+        self.complete = True
 
     def write(self, rel: str, content: str | bytes | None) -> Path:
         path = self.root / rel
@@ -56,6 +80,7 @@ class Project:
 
     def run(self, *args: str, env: dict | None = None,
             timeout: int = 300) -> subprocess.CompletedProcess:
+        self.copy_the_rest()
         full_env = {**os.environ, "SITE_BUILD_DATE": FIXTURE_DAY.isoformat(),
                     "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": "", **(env or {})}
         return subprocess.run(args, cwd=self.root, env=full_env, capture_output=True, text=True,
@@ -69,13 +94,8 @@ class Project:
 
 
 def copy_project(dest: Path, data: Path) -> Project:
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, dest / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(data, dest / "data")
-    (dest / "node_modules").mkdir()
-    (dest / "node_modules" / "world-atlas").symlink_to(ROOT / "node_modules" / "world-atlas")
+    shutil.copytree(ROOT / SCHEMAS, dest / SCHEMAS)
     return Project(dest)
 
 

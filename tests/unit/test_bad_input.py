@@ -96,6 +96,54 @@ CASES = [
          "characters)"], source(SOURCE.replace("title: T", 'title: ""'))),
     Case("whitespace-only", [B + "3:8: title ' ' must be one non-empty line of text (at most "
          "200 characters)"], source(SOURCE.replace("title: T", 'title: "   "'))),
+    Case("long-value-shortened", [B + "3:8: title '" + "x" * 57 + "...' must be one non-empty "
+         "line of text (at most 200 characters)"],
+         source(SOURCE.replace("title: T", "title: " + "x" * 201))),
+    Case("sixty-characters-shown-whole", [B + "7:7: kind '" + "k" * 60 + "' is not one of "
+         "official, news, analysis, reference" + VOCAB],
+         source(SOURCE.replace("kind: news", "kind: " + "k" * 60))),
+    Case("boolean-for-text", [B + "3:8: title must be text, not the boolean true; YAML read "
+         "'true' as a value of another type: put it in quotes"],
+         source(SOURCE.replace("title: T", "title: true"))),
+    Case("same-source-twice", ["data/glossary.yaml:6:12: sources lists the same value more than "
+         "once"], edits=[edit("glossary.yaml", "sources: [wire-report]",
+                              "sources: [wire-report, wire-report]")]),
+    Case("no-tags", ["data/timeline.yaml:6:9: tags must list at least 1 item(s)"],
+         edits=[edit("timeline.yaml", "tags: [bilateral]", "tags: []")]),
+    Case("latitude-out-of-range", ["data/visit.yaml:19:10: tour[0].lat 91 is out of range "
+         "(maximum 90)"], edits=[edit("visit.yaml", "lat: 14.6", "lat: 91")]),
+    Case("longitude-out-of-range", ["data/visit.yaml:20:10: tour[0].lon -181 is out of range "
+         "(minimum -180)"], edits=[edit("visit.yaml", "lon: 120.98", "lon: -181")]),
+    Case("empty-wording", [OUT + "7:10: wording must have at least 1 field(s)"],
+         edits=[edit(OUTCOME, "wording:\n  india:\n    text: launched the AI Dialogue\n"
+                     "    sources: [mea-briefing]", "wording: {}")]),
+    Case("missing-field-in-a-list-item", [OUT + "21:5: updates[1] is missing the required field "
+         "'summary'"], edits=[edit(OUTCOME, "    summary: The first meeting was held.\n", "")]),
+    Case("list-for-mapping", ["data/visit.yaml:32:5: itinerary[0] must be a mapping of fields, "
+         "not a list"], edits=[edit("visit.yaml", "  - id: dialogue\n    date: 2026-01-16\n"
+                                    "    time: \"12:50\"\n    title: Strategic Dialogue\n"
+                                    "    place: New Delhi\n    participants: [visitor-one, "
+                                    "host-one]\n    summary: The two ministers held their "
+                                    "dialogue.\n    quote:\n      text: A short quotation.\n"
+                                    "      speaker: host-one\n      source: mea-briefing\n"
+                                    "    sources: [mea-briefing]\n", "  - [a, b]\n")]),
+    Case("entries-without-ids", [
+        "data/glossary.yaml:2:3: missing the required field 'id'",
+        "data/glossary.yaml:6:3: missing the required field 'id'",
+        "data/glossary.yaml:10:13: related[0] refers to 'quad', which does not exist (no entry "
+        "with that id in data/glossary.yaml)"],
+         edits=[edit("glossary.yaml", "- id: quad\n  term", "- term"),
+                edit("glossary.yaml", "- id: jwg\n  term", "- term")]),
+    Case("wording-too-long", [OUT + "9:11: wording.india.text quotes 41 words; keep quotations to "
+         "40 words and paraphrase the rest"],
+         edits=[edit(OUTCOME, "text: launched the AI Dialogue", "text: " + " ".join(["w"] * 41))]),
+    Case("archived-url-with-credentials", [B + "10:15: archived_url 'https://u:p@archive.example"
+         ".org/a' must not carry a user name or password"],
+         source(SOURCE + "archived_url: https://u:p@archive.example.org/a\n")),
+    Case("long-url-shortened-in-the-message", [B + "5:6: url 'https://user:pw@example.org/" +
+         "a" * 52 + "' must not carry a user name or password"],
+         source(SOURCE.replace("https://example.org/a/b", "https://user:pw@example.org/" +
+                               "a" * 60))),
     Case("no-sources", ["data/glossary.yaml:6:12: sources must cite at least one source id "
          "from data/sources/"], edits=[edit("glossary.yaml", "sources: [wire-report]",
                                             "sources: []")]),
@@ -408,6 +456,12 @@ BOUNDARIES = {
         edit("people/visitor-one.yaml", "from: 2025-10", "from: 2025-10\n    to: 2025-10")]),
     "a quotation of exactly 40 words": ({}, [
         edit("visit.yaml", "text: A short quotation.", "text: " + " ".join(["w"] * 40))]),
+    "a long statement is not a quotation": ({}, [
+        edit("visit.yaml", "text: The minister visited India from 15 to 17 January 2026.",
+             "text: " + " ".join(["w"] * 60)),
+        edit("topics/quad.yaml", "text: A summary point.", "text: " + " ".join(["w"] * 60))]),
+    "an archived copy may be a home page": (
+        {BAD: H + "id: bad\n" + SOURCE + "archived_url: https://archive.example.org/\n"}, []),
     "analysis cited beside another kind of source": ({}, [
         edit("visit.yaml", "    whose: Example Institute\n    sources: [think-tank]",
              "    sources: [think-tank, wire-report]")]),
@@ -439,6 +493,7 @@ def _assert_refused(result, expected: list[str], project) -> None:
     assert not (project.root / "site").exists()
 
 
+@pytest.mark.process
 def test_data_errors_fail_the_validate_command(project):
     for case in cases("duplicate-key", "status-not-allowed", "itinerary-out-of-sequence"):
         apply(project, case)
@@ -450,18 +505,21 @@ def test_data_errors_fail_the_validate_command(project):
         "See CONTRIBUTING.md#fixing-validation-errors")
 
 
+@pytest.mark.process
 def test_data_errors_fail_the_build_and_publish_nothing(project):
     for case in cases("duplicate-key", "status-not-allowed", "itinerary-out-of-sequence"):
         apply(project, case)
     _assert_refused(project.build(), project.problems(), project)
 
 
+@pytest.mark.process
 def test_an_unreadable_file_fails_both_without_a_traceback(project):
     apply(project, cases("not-utf8")[0])
     for result in (project.validate_cli(), project.build()):
         _assert_refused(result, cases("not-utf8")[0].expected, project)
 
 
+@pytest.mark.process
 def test_valid_data_passes_the_validate_command(project):
     result = project.validate_cli()
     assert result.returncode == 0, result.stderr
@@ -474,17 +532,26 @@ LINKED = ("data/sources/linked.yaml:1:1: a symbolic link is not allowed in data/
           "builds the site)")
 
 
-def test_links_are_refused_not_followed(project, tmp_path):
+def _link_outside(project, tmp_path) -> str:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.yaml").write_text(SECRET)
     (project.root / "data/sources/linked.yaml").symlink_to(outside / "secret.yaml")
     shutil.rmtree(project.root / "data/people")
     (project.root / "data/people").symlink_to(outside, target_is_directory=True)
-    expected_people = LINKED.replace("data/sources/linked.yaml", "data/people")
+    return LINKED.replace("data/sources/linked.yaml", "data/people")
+
+
+def test_links_are_refused_not_followed(project, tmp_path):
+    expected_people = _link_outside(project, tmp_path)
     problems = project.problems()
     assert LINKED in problems and expected_people in problems
     assert not any("SECRET" in p for p in problems)
+
+
+@pytest.mark.process
+def test_links_fail_the_command_and_the_build_without_reading_them(project, tmp_path):
+    _link_outside(project, tmp_path)
     for result in (project.validate_cli(), project.build()):
         assert result.returncode != 0
         output = result.stdout + result.stderr
@@ -498,6 +565,7 @@ def test_a_linked_data_folder_is_refused_whole(project, tmp_path):
     assert project.problems() == [LINKED.replace("data/sources/linked.yaml", "data")]
 
 
+@pytest.mark.process
 def test_a_named_pipe_is_refused_without_waiting_for_it(project):
     os.mkfifo(project.root / "data/sources/pipe.yaml")
     result = project.run(PYTHON, "-m", "sitedata", "validate", timeout=60)
@@ -506,6 +574,7 @@ def test_a_named_pipe_is_refused_without_waiting_for_it(project):
             "sockets or devices (reading one could stop the build)") in result.stderr
 
 
+@pytest.mark.process
 def test_no_output_line_can_be_taken_for_a_workflow_command(project):
     # A file name can hold a line break too; every line printed must be one of ours.
     project.write("data/sources/a\n::error::forged.yaml", H + "id: a\n" + SOURCE)
@@ -529,6 +598,7 @@ PATHOLOGICAL = {"line-breaks": "note: |-\n  x" + "\n" * 200_000 + "  x[\n",
 
 
 @pytest.mark.parametrize("body", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+@pytest.mark.process
 def test_pathological_text_is_refused_in_seconds(project, body):
     project.write(BAD, H + "id: bad\n" + SOURCE + body)
     result = project.run(PYTHON, "-m", "sitedata", "validate", timeout=60)
@@ -537,6 +607,7 @@ def test_pathological_text_is_refused_in_seconds(project, body):
 
 
 @pytest.mark.parametrize("text", ["'[' * 200_000", "'[x ' * 70_000", "'*a' * 100_000"])
+@pytest.mark.process
 def test_rendering_pathological_text_takes_seconds_not_minutes(text):
     # Rendering, which bypasses validation here, must not hang either.
     code = ("from sitedata.render import Renderer, Terms; "

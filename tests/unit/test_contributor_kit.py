@@ -14,6 +14,7 @@ from sitedata.schema import Schemas
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
 
+@pytest.mark.process
 def test_validate_prints_github_annotations_on_actions(project):
     project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
     result = project.validate_cli(GITHUB_ACTIONS="true")
@@ -27,6 +28,7 @@ def test_validate_prints_github_annotations_on_actions(project):
     assert "is not one of announced, in-progress, delivered, stalled" in notes[0]
 
 
+@pytest.mark.process
 def test_no_annotations_outside_actions(project):
     project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
     assert "::error" not in project.validate_cli(GITHUB_ACTIONS="").stderr

@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_DAY, ROOT
+from conftest import FIXTURE_DAY, ROOT, examples
 from sitedata import validate
 from sitedata.loader import load_document
 from sitedata.problems import Report
@@ -67,7 +67,7 @@ OP = st.tuples(st.integers(0, 3), st.integers(0, 10**6), st.integers(0, 40),
 OPS = st.lists(OP, min_size=1, max_size=4)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=examples(25), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rel=st.sampled_from(DATA_FILES), ops=OPS)
 def test_mutated_real_data_never_crashes_validation(sandbox, rel, ops):
@@ -125,7 +125,7 @@ def _dates_as_text(value):
     return value
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
+@settings(max_examples=examples(300), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rel=st.sampled_from(DATA_FILES), ops=st.lists(OP, max_size=4))
 def test_the_loader_agrees_with_pyyaml(tmp_path, rel, ops):
@@ -159,7 +159,7 @@ def test_what_pyyaml_reads_silently_the_loader_refuses_with_a_reason(tmp_path, t
     assert any(why in p for p in problems), problems
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
 @given(rel=st.sampled_from(DATA_FILES), ops=OPS)
 def test_the_schemas_as_validated_agree_with_the_schemas_as_published(rel, ops):
     """Validation runs on each schema with its $refs inlined and its vocabulary lists written
@@ -182,6 +182,7 @@ def test_the_schemas_as_validated_agree_with_the_schemas_as_published(rel, ops):
         {tuple(e.absolute_path) for e in inlined.iter_errors(data)} - {()}
 
 
+@pytest.mark.process
 def test_a_tightened_schema_keyword_beside_a_ref_is_applied(project):
     """A keyword next to a $ref counts in 2020-12 (in draft 7 it was ignored): tightening a
     field that way makes `make validate` refuse the data that breaks it."""

@@ -14,8 +14,8 @@ from sitedata.enrich import enrich
 from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
 from sitedata.loader import load_document
-from sitedata.pipeline import validate
-from sitedata.problems import Problem, Report
+from sitedata.pipeline import load_site, validate
+from sitedata.problems import DataError, Problem, Report
 from sitedata.registry import COLLECTIONS, page_url
 from sitedata.schema import Schemas
 from sitedata.views import Views
@@ -35,7 +35,7 @@ def site(project):
 
 @pytest.fixture
 def views(site, project):
-    v = Views(site, "https://github.com/o/r", root=project.root)
+    v = Views(site, "https://github.com/o/r", root=ROOT)
     v.start_page("visit.md")
     return v
 
@@ -88,18 +88,68 @@ def test_positions_are_found_again_from_the_text(tmp_path):
 
 
 def test_github_annotation_escapes_its_fields():
-    problem = Problem("data/a,b.yaml", 3, 4, "50% of 'x':\nnext")
-    assert problem.annotation() == ("::error file=data/a%2Cb.yaml,line=3,col=4,title=Data error"
-                                    "::50%25 of 'x':%0Anext")
+    problem = Problem("data/a,b%:c\r\n.yaml", 3, 4, "50% of 'x':\r\nnext, then")
+    assert problem.annotation() == ("::error file=data/a%2Cb%25%3Ac%0D%0A.yaml,line=3,col=4,"
+                                    "title=Data error::50%25 of 'x':%0D%0Anext, then")
+
+
+def test_report_lists_each_problem_once_in_order_then_the_count(monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "")
+    report = Report()
+    assert not report and len(report) == 0
+    report.add("data/b.yaml", 0, 0, "second\nline")
+    report.add("data/a.yaml", 2, 3, "first")
+    report.add("data/a.yaml", 2, 3, "first")
+    assert report and len(report) == 3
+    assert report.format().splitlines() == [
+        "data/a.yaml:2:3: first", "data/b.yaml:1:1: second\\nline",
+        "2 data errors in 2 files; nothing was published. "
+        "See CONTRIBUTING.md#fixing-validation-errors"]
+    single = Report()
+    single.add("data/a.yaml", 1, 1, "only")
+    assert single.format().splitlines()[-1].startswith("1 data error in 1 file; ")
 
 
 def test_report_prints_annotations_only_on_github(monkeypatch):
     report = Report()
     report.add("data/x.yaml", 2, 3, "bad")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert "::error file=data/x.yaml,line=2,col=3,title=Data error::bad" in report.format()
+    assert report.format().splitlines() == [
+        "data/x.yaml:2:3: bad", "::error file=data/x.yaml,line=2,col=3,title=Data error::bad",
+        "1 data error in 1 file; nothing was published. "
+        "See CONTRIBUTING.md#fixing-validation-errors"]
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert "::error" not in report.format()
+
+
+def test_the_build_date_is_today_unless_set(monkeypatch):
+    from sitedata.pipeline import build_date
+    monkeypatch.delenv("SITE_BUILD_DATE", raising=False)
+    assert build_date() == datetime.date.today()
+    monkeypatch.setenv("SITE_BUILD_DATE", "2026-01-16")
+    assert build_date() == datetime.date(2026, 1, 16)
+
+
+def test_load_site_gives_the_enriched_site_or_one_error_with_every_problem(project):
+    site = load_site(project.root, FIXTURE_DAY)
+    assert [o.id for o in site.outcomes] == ["ai-dialogue"] and site.today == FIXTURE_DAY
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
+    project.replace("data/glossary.yaml", "term: JWG", "term: Quad")
+    with pytest.raises(DataError) as raised:
+        load_site(project.root, FIXTURE_DAY)
+    assert len(raised.value.report) == 2
+    assert str(raised.value) == raised.value.report.format()
+
+
+def test_stats_count_from_the_data(site):
+    from sitedata.stats import measure, stats_table
+    figures = {f.name: f for f in measure(site)}
+    assert figures["sources"].value == 5 and figures["sources"].met is False  # target 40
+    assert figures["claims: confirmed"].value + figures["claims: differs"].value >= 0
+    assert [n for n in figures if n.startswith("claims: ")] == [
+        "claims: confirmed", "claims: differs", "claims: omitted-context", "claims: unverified"]
+    assert {"sources: news", "sources: analysis", "sources: reference"} <= set(figures)
+    assert stats_table(site).splitlines()[-1].startswith("targets missed: sources;")
 
 
 # -- enrich ----------------------------------------------------------------------------------
@@ -149,14 +199,67 @@ def test_an_outcome_with_nothing_since_its_announcement_awaits_evidence(project)
 
 
 def test_sources_know_every_place_that_cites_them(site):
-    places = {(c.page, c.anchor) for c in site.cited_by["mea-briefing"]}
-    assert ("outcomes.md", "outcome-ai-dialogue") in places
-    assert ("visit.md", "event-dialogue") in places
-    assert ("index.md", "") in places
-    assert ("quad.md", "background") in places
-    assert ("people.md", "person-host-one") in places
-    china = {(c.page, c.anchor) for c in site.cited_by["mfa-china-presser"]}
-    assert ("china.md", "perspectives") in china
+    places = [(c.page, c.anchor, c.label) for c in site.cited_by["mea-briefing"]]
+    assert places == [
+        ("outcomes.md", "outcome-ai-dialogue", "Outcomes: AI Dialogue"),
+        ("china.md", "background", "Topic china-context: Background"),
+        ("economic-security.md", "background", "Topic economic-security: Background"),
+        ("quad.md", "background", "Topic quad: Background"),
+        ("index.md", "", "Home: at a glance"),
+        ("visit.md", "stop-new-delhi", "The visit: New Delhi (2026-01-15)"),
+        ("visit.md", "event-dialogue", "The visit: Strategic Dialogue"),
+        ("timeline.md", "tl-dialogue-2026", "Timeline: 18th Strategic Dialogue"),
+        ("people.md", "person-host-one", "People: Host One"),
+        ("glossary.md", "term-jwg", "Glossary: JWG"),
+        ("claims.md", "claim-dates", "Claims: The visit ran from 15 to 17 January 2026.")]
+    assert [(c.page, c.anchor, c.label) for c in site.cited_by["mfa-china-presser"]][:1] == [
+        ("china.md", "perspectives", "Topic china-context: perspectives")]
+    assert ("china.md", "", "Topic china-context") in [
+        (c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]]
+    assert ("visit.md", "stop-manila", "The visit: Manila (2026-01-15)") in [
+        (c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]]
+
+
+def test_a_long_title_is_shortened_where_it_is_cited(project):
+    project.replace("data/claims.yaml", "claim: The visit ran from 15 to 17 January 2026.",
+                    "claim: " + "x" * 89 + "yz")
+    label = [c.label for c in enriched(project.root).cited_by["mofa-dialogue"]
+             if c.page == "claims.md"]
+    assert label == ["Claims: " + "x" * 87 + "..."]
+    project.replace("data/claims.yaml", "x" * 89 + "yz", "x" * 89)
+    label = [c.label for c in enriched(project.root).cited_by["mofa-dialogue"]
+             if c.page == "claims.md"]
+    assert label == ["Claims: " + "x" * 89]
+
+
+def test_each_record_says_which_file_it_is_in(site):
+    assert site.file_of("people", "host-one") == "data/people/host-one.yaml"
+    assert site.file_of("glossary", "jwg") == "data/glossary.yaml"
+    assert site.file_of("people", "nobody") == "data/people"
+    assert site.data_files("glossary") == ["data/glossary.yaml"]
+
+
+def test_links_and_places_come_from_the_registry():
+    from sitedata.registry import absolute, anchor, feed_file, href, place
+    assert place("outcome", "x") == ("outcomes.md", "outcome-x")
+    assert place("outcome") == ("outcomes.md", "")
+    assert place("visit") == ("index.md", "")
+    assert place("topic", "china-context") == ("china.md", "")
+    assert place("topic", "new-topic") == ("new-topic.md", "")
+    assert anchor("milestone", "y") == "tl-y"
+    assert href("visit.md", "sources.md", "src-a") == "../sources/#src-a"
+    assert href("visit.md", "visit.md", "day-by-day") == "#day-by-day"
+    assert href("visit.md", "visit.md") == "./"
+    assert href("index.md", "visit.md") == "visit/"
+    assert href("visit.md", "index.md") == "../"
+    assert href("index.md", "index.md") == "./"
+    assert href("visit.md", "feed.xml") == "../feed.xml"
+    assert href("index.md", "api/v1/index.json") == "api/v1/index.json"
+    assert href("sub/page.md", "other.md") == "../../other/"
+    assert absolute("https://e.org/site/", "outcomes.md", "outcome-x") == \
+        "https://e.org/site/outcomes/#outcome-x"
+    assert absolute("https://e.org/site", "index.md") == "https://e.org/site/"
+    assert absolute("https://e.org/site/", feed_file("x")) == "https://e.org/site/feeds/outcome-x.xml"
 
 
 # -- views (the macros) ----------------------------------------------------------------------

@@ -130,3 +130,14 @@ def test_validation_refuses_what_rendering_neutralises():
 ])
 def test_url_rules(url, why):
     assert url_problem(url, deep=True) == why
+
+
+def test_inline_text_is_cut_into_the_pieces_of_the_subset():
+    from sitedata.markup import Token, inline_tokens
+    assert inline_tokens("  a  *b*\n**c** `d` [e](https://example.org/x) [f](http://x.org/y) g ") == [
+        Token("text", "a "), Token("em", "b"), Token("text", " "), Token("strong", "c"),
+        Token("text", " "), Token("code", "d"), Token("text", " "),
+        Token("link", "e", "https://example.org/x"), Token("text", " "),
+        Token("text", "[f](http://x.org/y)"), Token("text", " g")]
+    assert inline_tokens("`x`") == [Token("code", "x")]
+    assert inline_tokens("") == []

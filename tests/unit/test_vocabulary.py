@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import jsonschema
 import pytest
@@ -24,6 +25,7 @@ def add_country(project, entry: str) -> None:
     project.replace(VOCABULARY, LAST_COUNTRY, LAST_COUNTRY + ",\n        " + entry)
 
 
+@pytest.mark.process
 def test_a_new_value_validates_renders_and_exports(tmp_path):
     project = copy_project(tmp_path, ROOT / "data")  # the real site: every page builds
     add_country(project, '{"const": "germany", "title": "Germany"}')
@@ -69,6 +71,22 @@ def test_a_status_without_its_stage_and_icon_is_refused(project):
         f"{VOCABULARY}:14:9: $defs.status.oneOf[3] is missing the required field 'x-stage'"]
 
 
+@pytest.mark.process
+def test_every_kind_of_meta_schema_error_is_explained(project):
+    project.replace(VOCABULARY, '"x-icon": "✕", "x-stage": "pending"}',
+                    '"x-icon": "✕✕✕", "x-stage": "later"}')
+    project.replace(VOCABULARY, '"type": "string",\n      "title": "Outcome status"',
+                    '"type": "number",\n      "title": "Outcome status"')
+    line = next(i for i, text in enumerate((project.root / VOCABULARY).read_text(
+        encoding="utf-8").splitlines(), start=1) if "x-stage\": \"later" in text)
+    assert project.problems() == [
+        f"{VOCABULARY}:7:15: $defs.status.type 'number' is not one of string",
+        f"{VOCABULARY}:{line}:108: $defs.status.oneOf[3].x-icon: '✕✕✕' is too long",
+        f"{VOCABULARY}:{line}:126: $defs.status.oneOf[3].x-stage 'later' is not one of "
+        "pending, active, done"]
+
+
+@pytest.mark.process
 def test_a_broken_vocabulary_fails_the_command_and_the_build_cleanly(project):
     add_country(project, '{"const": "germany"}')
     expected = f"{VOCABULARY}:{VOCABULARY_CASES['no label'][1]}"
@@ -93,3 +111,4 @@ def test_every_list_the_schemas_use_is_in_the_vocabulary():
         assert "vocabulary.schema.json#" not in text, path.name
         assert '"enum"' not in text or path.name == "vocabulary.meta.schema.json", \
             f"{path.name} lists values of its own; put them in the vocabulary"
+        assert not re.search(r'"type":\s*\[', text), f"{path.name}: one type per field"

@@ -1,0 +1,86 @@
+"""Mutation testing of the validation and enrichment modules: is every rule really tested?
+
+    python tools/mutation.py [--jobs N]
+
+Two kinds of mutant, each run against the fast tests (tests/unit, without those that start a
+process of their own):
+
+1. mutmut's, over the modules listed under [tool.mutmut] in pyproject.toml: operators swapped
+   and negated (< for <=, not added or removed, and for or), constants and strings changed,
+   arguments removed. A mutant the tests do not notice "survives".
+2. Rule deletion, which mutmut does not do: each rule of sitedata/rules.py removed in turn
+   (tools/delete_rule.py, a pytest plugin, takes it out of the lists that run it).
+
+Prints every survivor, then as its last line `mutation: K killed of N (P%)`. Exits 1 if a rule
+deletion survives. mutmut keeps its results in mutants/; a second run retests only what changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FAST_TESTS = ["tests/unit", "-m", "not process", "--ignore=tests/unit/test_contributor_kit.py",
+              "-x", "-q", "-p", "no:cacheprovider"]
+
+
+def run_mutmut(jobs: int) -> tuple[dict, list[str]]:
+    subprocess.run([BIN / "mutmut", "run", "--max-children", str(jobs)], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, env={**os.environ, "QUICK_FUZZ": "1"})
+    subprocess.run([BIN / "mutmut", "export-cicd-stats"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
+    results = subprocess.run([BIN / "mutmut", "results"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout
+    survivors = [line.strip() for line in results.splitlines() if line.strip()]
+    return stats, survivors
+
+
+def rule_names() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from sitedata import rules
+
+    return [rule.__name__ for rule in rules.SAFETY + rules.RECORD_RULES + rules.ACROSS_RULES]
+
+
+def rule_deletion_survivors() -> tuple[int, list[str]]:
+    """Each rule removed in turn: the fast tests must fail."""
+    survivors = []
+    names = rule_names()
+    for name in names:
+        env = {**os.environ, "DELETE_RULE": name, "PYTHONPATH": str(ROOT), "QUICK_FUZZ": "1"}
+        result = subprocess.run([sys.executable, "-m", "pytest", *FAST_TESTS, "-p",
+                                 "tools.delete_rule"], cwd=ROOT, env=env, capture_output=True,
+                                text=True)
+        if result.returncode == 0:
+            survivors.append(f"rules.{name}: deleted, and no test failed")
+        print(f"  rule deleted: {name}: {'survived' if result.returncode == 0 else 'killed'}",
+              file=sys.stderr, flush=True)
+    return len(names), survivors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    args = parser.parse_args()
+    stats, survivors = run_mutmut(args.jobs)
+    deleted, deletion_survivors = rule_deletion_survivors()
+    print("Survivors (mutmut show <name> prints the change):")
+    for line in survivors + deletion_survivors:
+        print("  " + line)
+    detected = stats["killed"] + stats["timeout"]
+    total = stats["total"] - stats["skipped"] + deleted
+    killed = detected + deleted - len(deletion_survivors)
+    print(f"mutmut: {stats}")
+    print(f"mutation: {killed} killed of {total} ({100 * killed / total:.1f}%)")
+    return 1 if deletion_survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
