@@ -11,8 +11,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .history import History
 from .records import Record, walk
-from .registry import BY_NAME, PERSPECTIVES, place
+from .registry import BY_NAME, PARTS, PERSPECTIVES, place
 from .schema import Schemas
 from .vocabulary import Value, Vocabulary
 
@@ -45,6 +46,26 @@ class OutcomeView:
         return self.record.id
 
 
+@dataclass(frozen=True)
+class Dates:
+    """When a record was last verified (by an editor), added and last changed (from git)."""
+
+    verified: str = ""
+    added: str = ""
+    changed: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the site's change log: an outcome update, a correction or a new record."""
+
+    date: str
+    kind: str  # "update", "correction" or "new"
+    label: str
+    page: str
+    anchor: str
+
+
 @dataclass
 class Site:
     today: datetime.date
@@ -60,6 +81,20 @@ class Site:
     visit: dict = field(default_factory=dict)
     outcomes: list[OutcomeView] = field(default_factory=list)
     cited_by: dict[str, list[Citation]] = field(default_factory=dict)
+    history: History = field(default_factory=History)
+    corrections: list[dict] = field(default_factory=list)  # newest first
+    searches: list[dict] = field(default_factory=list)  # newest first
+    dates: dict[tuple[str, str], Dates] = field(default_factory=dict)  # (collection, id)
+    changes: list[Change] = field(default_factory=list)  # newest first
+
+    def corrections_of(self, collection: str, record_id: str = "", part: str = "") -> list[dict]:
+        """The corrections made to a record (or to one part of it), newest first."""
+        return [c for c in self.corrections if c["collection"] == collection
+                and c.get("record", "") == record_id and c.get("part", "") == part]
+
+    def searches_of(self, collection: str, record_id: str) -> list[dict]:
+        return [s for s in self.searches if (s["collection"], s["record"]) ==
+                (collection, record_id)]
 
     def data_files(self, name: str) -> list[str]:
         """The files behind a collection, for "edit this data" links."""
@@ -81,8 +116,9 @@ class Site:
 
 
 def enrich(records: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schemas,
-           today: datetime.date) -> Site:
-    site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas)
+           today: datetime.date, history: History | None = None) -> Site:
+    site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas,
+                history=history or History(reason="no history was read"))
     data = {name: [r.data for r in rs] for name, rs in records.items()}
     site.sources = {s["id"]: s for s in sorted(data.get("sources", []),
                                                key=lambda s: (s["publisher"], s["published"]))}
@@ -95,7 +131,61 @@ def enrich(records: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Sc
     site.outcomes = sorted((outcome_view(r, vocabulary, today) for r in records.get("outcomes", [])),
                            key=lambda o: (o.data["announced"], o.data["title"]))
     site.cited_by = _citations(records)
+    site.corrections = sorted(data.get("corrections", []), key=lambda c: c["date"], reverse=True)
+    site.searches = sorted(data.get("searches", []), key=lambda s: s["date"], reverse=True)
+    site.dates = _dates(records, site.history)
+    site.changes = _changes(site)
     return site
+
+
+def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str, str], Dates]:
+    """Each record's dates; a list file's entries each by the lines they span."""
+    dates = {}
+    for name, recs in records.items():
+        for i, record in enumerate(recs):
+            verified = record.data.get("last_verified", record.data.get("accessed", ""))
+            if record.collection.layout == "list":
+                first = record.mark()[0]
+                following = recs[i + 1] if i + 1 < len(recs) else None
+                last = following.mark()[0] - 1 if following is not None and \
+                    following.doc is record.doc else 10**9
+                added, changed = history.span(record.doc.path, first, last)
+            else:
+                added = history.added.get(record.doc.path, "")
+                changed = history.changed.get(record.doc.path, "")
+            dates[(name, record.id)] = Dates(verified, added, changed)
+    return dates
+
+
+def _changes(site: Site) -> list[Change]:
+    """Outcome updates, corrections and new records, newest first."""
+    changes = [Change(u["date"], "update", f"{o.data['title']}: "
+                      f"{site.vocabulary.label('status', u['status'])}", *place("outcome", o.id))
+               for o in site.outcomes for u in o.data["updates"]]
+    changes += [Change(c["date"], "correction", correction_target(site, c).label,
+                       *place("correction", c["id"])) for c in site.corrections]
+    for name, recs in site.records.items():
+        if name in ("corrections", "searches", "visit"):
+            continue
+        for record in recs:
+            added = site.dates[(name, record.id)].added
+            if added:
+                citation = _place(name, record, ())
+                changes.append(Change(added, "new", citation.label, citation.page,
+                                      citation.anchor))
+    return sorted(changes, key=lambda c: (c.date, c.kind, c.label), reverse=True)
+
+
+def correction_target(site: Site, correction: dict) -> Citation:
+    """Where the corrected record (or part) is shown, named as it is where it is cited."""
+    collection = correction["collection"]
+    record = next(r for r in site.records[collection]
+                  if r.id == correction.get("record", r.id))
+    for key in PARTS.get(collection, ()):
+        for i, item in enumerate(record.data[key]):
+            if item["id"] == correction.get("part"):
+                return _place(collection, record, (key, i))
+    return _place(collection, record, ())
 
 
 def outcome_view(record: Record, vocabulary: Vocabulary, today: datetime.date) -> OutcomeView:
@@ -139,19 +229,22 @@ def _place(name: str, record: Record, path: tuple) -> Citation:
     collection = BY_NAME[name]
     if name == "topics":
         page, _ = place("topic", data["id"])
-        if path[0] == "sections":
+        if path[:1] == ("sections",):
             section = data["sections"][path[1]]
             return Citation(page, section["id"], f"{data['title']}: {section['title']}")
-        if path[0] == "perspectives":
+        if path[:1] == ("perspectives",):
             return Citation(page, PERSPECTIVES, f"{data['title']}: perspectives")
         return Citation(page, "", data["title"])
     if name == "visit":
-        if path[0] in ("tour", "itinerary"):
+        if path[:1] in (("tour",), ("itinerary",)):
             item = data[path[0]][path[1]]
             kind = "stop" if path[0] == "tour" else "event"
             label = item.get("title") or f"{item['place']} ({item['start']})"
             return Citation(*place(kind, item["id"]), f"The visit: {label}")
         return Citation(*place("visit"), "Home: at a glance")
+    if name in ("corrections", "searches"):
+        what = "Corrections" if name == "corrections" else "Search log"
+        return Citation(*place(collection.kind, data["id"]), f"{what}: {data['date']}")
     title = data.get("title") or data.get("name") or data.get("term") or data.get("claim", "")
     label = f"{name.capitalize()}: {title}" if len(title) < 90 else f"{name.capitalize()}: {title[:87]}..."
     return Citation(*place(collection.kind, data["id"]), label)

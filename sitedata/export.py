@@ -6,9 +6,13 @@
     feed.xml                       Atom: every outcome update, newest first (at the site root:
                                    Material fetches sitemap.xml beside every rel=alternate link)
     feeds/outcome-<id>.xml         Atom: one outcome's updates
+    corrections.xml                Atom: every correction, newest first
+    changes.xml                    Atom: the change log (outcome updates, corrections, new records)
 
 Items are the records exactly as editors wrote them (ids and source ids kept); nothing derived
-is added, so each file validates against the same schema the editors' YAML does.
+is added to them, so each file's items validate against the same schema the editors' YAML does.
+What the build works out about records as a whole (when each last changed, from git) sits
+beside the items, in `last_changed`, with `history` saying whether the dates could be read.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from .enrich import OutcomeView, Site
+from .enrich import OutcomeView, Site, correction_target
 from .registry import COLLECTIONS, Collection, absolute, feed_file, place
 from .render import human_date, plain_text
 from .schema import Schemas
 
-SCHEMA_VERSION = "1.0.0"  # fields are only ever added in v1; see docs/data.md
+SCHEMA_VERSION = "1.1.0"  # fields are only ever added in v1; see the changelog in docs/data.md
+CHANGES_IN_FEED = 100  # the change log's feed carries its newest entries
 
 
 def write_all(site: Site, site_dir: Path, site_url: str, generated_at: str) -> list[Path]:
@@ -59,6 +65,12 @@ def export_schema(collection: Collection, schemas: Schemas) -> dict:
             "generated_at": {"type": "string", "format": "date-time"},
             "collection": {"const": collection.name},
             "items": items,
+            "history": {"type": "string", "description": "Empty when last_changed could be read "
+                        "from the repository's git history; otherwise why it could not."},
+            "last_changed": {"type": "object", "additionalProperties": {"type": "string",
+                                                                        "format": "date"},
+                             "description": "For each record id (the visit: its title), the "
+                             "day its file, or its lines in a list file, last changed."},
         },
         "$defs": defs,
     }
@@ -70,8 +82,11 @@ def write_api(site: Site, out: Path, generated_at: str) -> list[Path]:
     index = []
     for collection in COLLECTIONS:
         items = collection_items(site, collection)
+        changed = {record_id: dates.changed for (name, record_id), dates in site.dates.items()
+                   if name == collection.name and dates.changed}
         document = {"schema_version": SCHEMA_VERSION, "generated_at": generated_at,
-                    "collection": collection.name, "items": items}
+                    "collection": collection.name, "items": items,
+                    "history": site.history.reason, "last_changed": dict(sorted(changed.items()))}
         written.append(_write_json(out / f"{collection.name}.json", document))
         written.append(_write_json(out / f"{collection.name}.schema.json",
                                    export_schema(collection, site.schemas)))
@@ -91,21 +106,69 @@ def _write_json(path: Path, value: object) -> Path:
 
 def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:
     (site_dir / "feeds").mkdir(parents=True, exist_ok=True)
-    written = [_feed(site, site.outcomes, site_dir, site_url, "feed.xml",
-                     "Outcome updates: India–Japan after Motegi's January 2026 visit",
-                     absolute(site_url, *place("outcome")))]
+    written = [_outcome_feed(site, site.outcomes, site_dir, site_url, "feed.xml",
+                             "Outcome updates: India–Japan after Motegi's January 2026 visit",
+                             absolute(site_url, *place("outcome")))]
     for outcome in site.outcomes:
-        written.append(_feed(site, [outcome], site_dir, site_url, feed_file(outcome.id),
-                             f"Outcome updates: {outcome.data['title']}",
-                             absolute(site_url, *place("outcome", outcome.id))))
+        written.append(_outcome_feed(site, [outcome], site_dir, site_url, feed_file(outcome.id),
+                                     f"Outcome updates: {outcome.data['title']}",
+                                     absolute(site_url, *place("outcome", outcome.id))))
+    corrections = [Entry(absolute(site_url, *place("correction", c["id"])),
+                         absolute(site_url, *place("correction", c["id"])),
+                         f"Correction: {correction_target(site, c).label}", c["date"],
+                         f"The site said: {plain_text(c['wrong'])} Corrected to: "
+                         f"{plain_text(c['right'])} {_cited(site, c['sources'])}")
+                   for c in site.corrections]
+    written.append(_atom(site_dir, site_url, "corrections.xml", "Corrections: India–Japan "
+                         "Explainer", absolute(site_url, *place("correction")), corrections,
+                         "Every correction: what the site said, what is right, and the source."))
+    changes = [Entry(f"{absolute(site_url, *place('change'))}#{c.kind}-{c.date}-{c.page}-{c.anchor}",
+                     absolute(site_url, c.page, c.anchor), f"{c.label} ({c.kind})", c.date,
+                     c.label) for c in site.changes[:CHANGES_IN_FEED]]
+    written.append(_atom(site_dir, site_url, "changes.xml", "What changed: India–Japan "
+                         "Explainer", absolute(site_url, *place("change")), changes,
+                         "Outcome updates, corrections and new records, newest first."))
     return written
 
 
-def _feed(site: Site, outcomes: list[OutcomeView], site_dir: Path, site_url: str, rel: str,
-          title: str, page: str) -> Path:
-    """One Atom file at `rel` under site_dir, about the page at the URL `page`."""
-    entries = [(o, i, u) for o in outcomes for i, u in enumerate(o.data["updates"], start=1)]
-    entries.sort(key=lambda e: (e[2]["date"], e[0].id, e[1]))
+@dataclass(frozen=True)
+class Entry:
+    """One Atom entry."""
+
+    id: str  # permanent
+    link: str  # the page and anchor it is about
+    title: str
+    date: str
+    summary: str
+
+
+def _cited(site: Site, ids: list[str]) -> str:
+    return "Sources: " + "; ".join(f"{site.sources[s]['publisher']}, {site.sources[s]['title']} "
+                                   f"({site.sources[s]['url']})" for s in ids) + "."
+
+
+def _outcome_feed(site: Site, outcomes: list[OutcomeView], site_dir: Path, site_url: str,
+                  rel: str, title: str, page: str) -> Path:
+    entries = []
+    for outcome in outcomes:
+        link = absolute(site_url, *place("outcome", outcome.id))
+        for number, update in enumerate(outcome.data["updates"], start=1):
+            status = site.vocabulary.label("status", update["status"])
+            entries.append(Entry(f"{link}/update-{number}", link,
+                                 f"{outcome.data['title']}: {status} "
+                                 f"({human_date(update['date'])})", update["date"],
+                                 f"{plain_text(update['summary'])} "
+                                 f"{_cited(site, update['sources'])}"))
+    return _atom(site_dir, site_url, rel, title, page, entries,
+                 "Dated, sourced evidence on each deliverable; status shows what public evidence "
+                 "shows, not what was promised.")
+
+
+def _atom(site_dir: Path, site_url: str, rel: str, title: str, page: str,
+          entries: list[Entry], subtitle: str) -> Path:
+    """One Atom file at `rel` under site_dir, about the page at the URL `page`; entries newest
+    first (ties in a stable order)."""
+    entries = sorted(entries, key=lambda e: (e.date, e.id))
     feed = FeedGenerator()
     feed.id(absolute(site_url, rel))
     feed.title(title)
@@ -113,22 +176,16 @@ def _feed(site: Site, outcomes: list[OutcomeView], site_dir: Path, site_url: str
     feed.link(href=page, rel="alternate")
     feed.link(href=absolute(site_url, rel), rel="self")
     feed.language("en")
-    feed.subtitle("Dated, sourced evidence on each deliverable; status shows what public "
-                  "evidence shows, not what was promised.")
-    latest = max((e[2]["date"] for e in entries), default="2026-01-16")
-    feed.updated(_instant(latest))
-    for outcome, number, update in entries:  # feedgen puts the last added first
+    feed.subtitle(subtitle)
+    feed.updated(_instant(max((e.date for e in entries), default="2026-01-16")))
+    for item in entries:  # feedgen puts the last added first
         entry = feed.add_entry()
-        anchor = absolute(site_url, *place("outcome", outcome.id))
-        entry.id(f"{anchor}/update-{number}")
-        entry.title(f"{outcome.data['title']}: {site.vocabulary.label('status', update['status'])} "
-                    f"({human_date(update['date'])})")
-        entry.link(href=anchor, rel="alternate")
-        entry.updated(_instant(update["date"]))
-        entry.published(_instant(update["date"]))
-        cited = "; ".join(f"{site.sources[s]['publisher']}, {site.sources[s]['title']} "
-                          f"({site.sources[s]['url']})" for s in update["sources"])
-        entry.summary(f"{plain_text(update['summary'])} Sources: {cited}.")
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.link(href=item.link, rel="alternate")
+        entry.updated(_instant(item.date))
+        entry.published(_instant(item.date))
+        entry.summary(item.summary)
     path = site_dir / rel
     feed.atom_file(str(path), pretty=True)
     return path

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .enrich import Site, enrich
+from .history import read_history
 from .loader import load_document
 from .problems import DataError, Report
 from .records import Record, records_of
@@ -67,11 +68,14 @@ def validate(root: Path, today: datetime.date | None = None) -> Validated:
 
 
 def load_site(root: Path, today: datetime.date | None = None) -> Site:
+    """The validated, enriched site, with each record's dates from git history."""
     today = today or build_date()
     result = validate(root, today)
     if result.report:
         raise DataError(result.report)
-    return enrich(result.records, result.vocabulary, result.schemas, today)
+    lists = [c.path for c in COLLECTIONS if c.layout == "list"]
+    return enrich(result.records, result.vocabulary, result.schemas, today,
+                  read_history(Path(root), lists))
 
 
 def find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:

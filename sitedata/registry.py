@@ -36,6 +36,9 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection("people", "person", "person.schema.json", "dir", "data/people"),
     Collection("glossary", "term", "glossary.schema.json", "list", "data/glossary.yaml"),
     Collection("claims", "claim", "claims.schema.json", "list", "data/claims.yaml"),
+    Collection("corrections", "correction", "corrections.schema.json", "list",
+               "data/corrections.yaml"),
+    Collection("searches", "search", "searches.schema.json", "list", "data/searches.yaml"),
 )
 
 BY_NAME = {c.name: c for c in COLLECTIONS}
@@ -55,12 +58,20 @@ PLACES = {
     "person": Place("people.md", "person-"),
     "term": Place("glossary.md", "term-"),
     "claim": Place("claims.md", "claim-"),
+    "correction": Place("corrections.md", "correction-"),
+    "search": Place("searches.md", "search-"),
+    "change": Place("changes.md", ""),
     "milestone": Place("timeline.md", "tl-"),
     "visit": Place("index.md", ""),
     "event": Place("visit.md", "event-"),
     "stop": Place("visit.md", "stop-"),
     "day": Place("visit.md", "day-"),
 }
+
+# Records with parts that a correction can name: the keys of their lists of parts (each with an id).
+PARTS = {"visit": ("itinerary", "tour"), "topics": ("sections",)}
+# The collections a logged search can be about.
+SEARCHED = ("outcomes", "topics")
 
 # Each topic has a page of its own; its sections are anchored by their own ids, and each
 # government's perspective by view-<country>.

@@ -19,7 +19,7 @@ from datetime import date
 from .markup import text_problems, url_problem
 from .problems import Report, path_name
 from .records import Record
-from .registry import BY_NAME
+from .registry import BY_NAME, PARTS, SEARCHED
 
 MAX_QUOTE_WORDS = 40
 HTTPS_ASCII = re.compile(r"https://[!-~]+")  # the schema's url pattern
@@ -187,6 +187,19 @@ def check_visit(record: Record, values: Values, today: date, report: Report) -> 
         last_start = max(last_start, stop["start"])
 
 
+def check_logged_dates(record: Record, values: Values, today: date, report: Report) -> None:  # noqa: ARG001
+    """A correction or a search is not dated in the future."""
+    if record.collection.name in ("corrections", "searches"):
+        _not_future(today, report, record, ("date",))
+
+
+def check_verified(record: Record, values: Values, today: date, report: Report) -> None:
+    """The day a record was last verified is not in the future."""
+    for path, _ in values:
+        if path and path[-1] == "last_verified":
+            _not_future(today, report, record, path)
+
+
 def _not_future(today: datetime.date, report: Report, record: Record, path: tuple) -> None:
     value = record.data
     for step in path:
@@ -244,6 +257,55 @@ def check_references(context: Context, report: Report) -> None:
                      f"not exist ({where}){hint}")
 
 
+def check_targets(context: Context, report: Report) -> None:
+    """A correction names a record that exists (and the part of it, where it has parts); a
+    logged search names an outcome or a topic that exists."""
+    allowed = {"corrections": [c.name for c in BY_NAME.values()
+                               if c.name not in ("corrections", "searches")],
+               "searches": list(SEARCHED)}
+    for name, collections in allowed.items():
+        for record in context.valid.get(name, []):
+            data = record.data
+            target = data["collection"]
+            if target not in collections:
+                _add(report, record, ("collection",), f"collection '{target}' is not one of "
+                     f"{', '.join(collections)}")
+                continue
+            found = _target(context, record, BY_NAME[target].layout == "single", report)
+            if found is not None and "part" in data:
+                _check_part(record, target, found, report)
+
+
+def _target(context: Context, record: Record, single: bool, report: Report) -> Record | None:
+    data, target = record.data, record.data["collection"]
+    if single:
+        if "record" in data:
+            _add(report, record, ("record",), f"record: {target} is one record; leave record "
+                 "out (name a part of it with part:)")
+            return None
+        return next(iter(context.valid.get(target, [])), None)
+    if "record" not in data:
+        _add(report, record, (), f"names no record of {target}: add record: with its id")
+        return None
+    found = next((r for r in context.valid.get(target, []) if r.id == data["record"]), None)
+    if found is None and data["record"] not in context.ids(target):
+        collection = BY_NAME[target]
+        where = f"no file {collection.path}/{data['record']}.yaml" if collection.is_dir \
+            else f"no entry with that id in {collection.path}"
+        _add(report, record, ("record",), f"record '{data['record']}' does not exist in "
+             f"{target} ({where})")
+    return found
+
+
+def _check_part(record: Record, target: str, found: Record, report: Report) -> None:
+    keys = PARTS.get(target, ())
+    ids = {item.get("id") for key in keys for item in found.data.get(key, [])}
+    if record.data["part"] not in ids:
+        where = " or ".join(keys) or "nothing: this kind of record has no parts"
+        _add(report, record, ("part",), f"part '{record.data['part']}' is not in the "
+             f"{where} of that record")
+
+
 def check_perspectives(context: Context, report: Report) -> None:
     """Each government's position cites at least one source from that government's side."""
     sources = context.sources()
@@ -276,10 +338,10 @@ RecordRule = Callable[[Record, Values, datetime.date, Report], None]
 SAFETY: tuple[RecordRule, ...] = (check_text, check_urls, check_list_ids)
 RECORD_RULES: tuple[RecordRule, ...] = (
     check_file_name, check_quotes, check_source_dates, check_roles, check_outcome_log,
-    check_visit,
+    check_visit, check_verified, check_logged_dates,
 )
 ACROSS_RULES: tuple[Callable[[Context, Report], None], ...] = (
-    check_unique_ids, check_references, check_perspectives, check_attribution,
+    check_unique_ids, check_references, check_targets, check_perspectives, check_attribution,
 )
 
 

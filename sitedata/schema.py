@@ -239,6 +239,12 @@ def _explain(error: jsonschema.ValidationError, doc: Document, skip: int):
         yield path, False, f"{name} must list at least {error.validator_value} item(s)"
     elif kind == "uniqueItems":
         yield path, False, f"{name} lists the same value more than once"
+    elif kind == "dependentRequired":
+        for field, needs in error.validator_value.items():
+            for need in needs:
+                if field in value and need not in value:
+                    yield path, False, (f"{name} has" if path[skip:] else "has") + \
+                        f" '{field}' but no '{need}'; give both or neither"
     elif kind in ("minimum", "maximum"):
         yield path, False, f"{name} {value} is out of range ({kind} {error.validator_value})"
     elif kind == "minProperties":

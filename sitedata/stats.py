@@ -7,12 +7,16 @@ figure shown for information only.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .enrich import Site
 from .records import walk
+
+LOGS = ("sources", "corrections", "searches")  # collections that are not statements of record
+FRESH_DAYS = 365  # a record verified longer ago than this is due for another check
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,16 @@ def measure(site: Site) -> list[Figure]:
     years = sorted(t["date"][:4] for t in site.timeline)
     perspectives = {(t["id"], p["holder"]) for t in site.topics.values()
                     for p in t["perspectives"]}
-    statements = sum(1 for records in site.records.values() for record in records
-                     for path, _ in walk(record.data) if path and path[-1] == "sources")
+    statements = [value["sources"] for records in site.records.values() for record in records
+                  for _, value in walk(record.data)
+                  if isinstance(value, dict) and isinstance(value.get("sources"), list)]
+    originals = [ids for ids in statements
+                 if any("rerun_of" not in site.sources[s] for s in ids)]
+    records = [r for name, rs in site.records.items() if name not in LOGS for r in rs]
+    verified = [r for r in records if r.data.get("last_verified")]
+    recent = [r for r in verified
+              if (site.today - datetime.date.fromisoformat(r.data["last_verified"])).days
+              <= FRESH_DAYS]
     figures = [
         Figure("sources", len(sources), 40),
         Figure("sources: official government pages", kinds["official"], 12),
@@ -54,7 +66,17 @@ def measure(site: Site) -> list[Figure]:
                len(sources)),
         Figure("sources cited somewhere on the site", len(cited & set(site.sources)),
                len(sources)),
-        Figure("sourced statements (records and parts of records citing sources)", statements),
+        Figure("sourced statements (records and parts of records citing sources)",
+               len(statements)),
+        Figure("statements resting on an official or original-publisher source (%)",
+               round(100 * len(originals) / max(len(statements), 1))),
+        Figure("statements resting only on copies (re-runs of another's report)",
+               len(statements) - len(originals)),
+        Figure("records verified against their sources (last_verified set)", len(verified),
+               len(records)),
+        Figure(f"records verified in the last {FRESH_DAYS} days", len(recent), len(records)),
+        Figure("corrections logged", len(site.corrections)),
+        Figure("searches logged", len(site.searches)),
         Figure("outcomes", len(outcomes)),
         Figure("outcomes with last_checked in 2026", len(checked_2026), len(outcomes)),
         Figure("outcome updates logged", sum(len(o.data["updates"]) for o in outcomes)),

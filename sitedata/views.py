@@ -16,12 +16,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import visuals
-from .enrich import OutcomeView, Site
+from .enrich import OutcomeView, Site, correction_target
 from .fields import field_table
 from .registry import BY_NAME, COLLECTIONS, PERSPECTIVES, anchor, feed_file, href, place
 from .render import Citations, Renderer, Terms, human_date
 
 WORDING_SIDES = ("india", "japan")  # the governments whose own wording an outcome records
+CHANGE_KINDS = {"update": "Outcome update", "correction": "Correction", "new": "New record"}
 
 
 def _period(year: int) -> tuple[str, str]:
@@ -47,6 +48,7 @@ class Views:
         self.citations = Citations(site.sources)
         self.renderer.env.globals.update(
             cite=self.cite_marks, link=self.link, anchor=anchor, page_link=self.url,
+            record_meta=self.record_meta,
             vocab=self.vocab, speakers={pid: p["name"] for pid, p in site.people.items()},
             outcomes={o.id: o for o in site.outcomes},
             term_names={g["id"]: g["term"] for g in site.glossary})
@@ -79,6 +81,8 @@ class Views:
 
     def macros(self) -> dict:
         names = ("cite", "overview", "significance", "key_facts", "tour_map", "tour_table",
+                 "visit_meta", "corrections_list", "changes_list", "searches_list",
+                 "history_note",
                  "itinerary", "people_met", "outcome_overview", "outcome_sections",
                  "definitions", "topic_page", "timeline_graphic", "timeline_list",
                  "people_list", "glossary_list", "source_sections", "source_counts",
@@ -89,7 +93,11 @@ class Views:
     # -- macros: shared --------------------------------------------------------------------------
 
     def cite_marks(self, ids: list[str]) -> Markup:
-        return self.render("cite.html", marks=self.citations.cite(list(ids)))
+        """Citation marks for a statement; a statement resting only on re-runs of another
+        publisher's report says that only copies were found."""
+        copies_only = all("rerun_of" in self.site.sources[i] for i in ids)
+        return self.render("cite.html", marks=self.citations.cite(list(ids)),
+                           copies_url=self.url("about.md", "copies") if copies_only else "")
 
     def cite(self, *ids: str) -> Markup:
         """A citation for prose written in a page: {{ cite('source-id') }}."""
@@ -114,8 +122,63 @@ class Views:
         """A link to a file the build writes outside docs/ (the API, the feeds)."""
         return self.render("file_link.html", url=self.url(path), path=path, label=label)
 
-    def feed_link(self) -> Markup:
-        return self.render("feed_link.html", url=self.url("feed.xml"))
+    def feed_link(self, path: str = "feed.xml",
+                  label: str = "Subscribe to outcome updates (Atom feed)") -> Markup:
+        return self.render("feed_link.html", url=self.url(path), label=label)
+
+    def record_meta(self, collection: str, record_id: str = "", part: str = "") -> Markup:
+        """When a record was last verified and last changed, and its corrections, if any; for
+        a part of a record (an itinerary event, a topic section), its corrections only."""
+        items = []
+        dates = self.site.dates.get((collection, record_id)) if not part else None
+        if dates and dates.verified:
+            read = "Last read" if collection == "sources" else "Last verified"
+            items.append({"text": f"{read} {human_date(dates.verified)}", "url": ""})
+        if dates and dates.changed:
+            items.append({"text": f"last changed {human_date(dates.changed)}", "url": ""})
+        items += [{"text": f"Corrected on {human_date(c['date'])}",
+                   "url": self.link("correction", c["id"])}
+                  for c in self.site.corrections_of(collection, record_id, part)]
+        return self.render("record_meta.html", items=items)
+
+    def visit_meta(self) -> Markup:
+        return self.record_meta("visit")
+
+    def history_note(self) -> Markup:
+        """Says why no "last changed" dates are shown, when the build had no history."""
+        return self.render("history_note.html", reason=self.site.history.reason)
+
+    def corrections_list(self) -> Markup:
+        """Every correction, newest first, each linked to what it corrected."""
+        entries = []
+        for c in self.site.corrections:
+            target = correction_target(self.site, c)
+            entries.append({**c, "label": target.label,
+                            "url": self.url(target.page, target.anchor)})
+        return self.render("corrections.html", corrections=entries)
+
+    def changes_list(self) -> str:
+        """Markdown: the change log, newest first, a heading per month."""
+        months: dict[str, list[dict]] = {}
+        for change in self.site.changes:
+            months.setdefault(change.date[:7], []).append(
+                {"change": change, "url": self.url(change.page, change.anchor)})
+        return self.renderer.render_markdown(
+            "changes.md", kinds=CHANGE_KINDS,
+            months=[{"title": human_date(m), "anchor": f"m{m}", "changes": cs}
+                    for m, cs in months.items()])
+
+    def searches_list(self) -> Markup:
+        entries = [{**s, "subject": self._subject(s),
+                    "languages_shown": [self.vocab.language[code] for code in s["languages"]]}
+                   for s in self.site.searches]
+        return self.render("searches.html", searches=entries)
+
+    def _subject(self, search: dict) -> dict:
+        record = next(r for r in self.site.records[search["collection"]]
+                      if r.id == search["record"])
+        kind = BY_NAME[search["collection"]].kind
+        return {"title": record.data["title"], "url": self.link(kind, record.id)}
 
     def definitions(self, name: str) -> Markup:
         """The values of one vocabulary list with their meanings, e.g. {{ definitions('status') }}."""
@@ -197,7 +260,11 @@ class Views:
         """Markdown: one section per outcome, with its wording, deadline, status and log."""
         sections = [{"o": o, "area": self.vocab.area[o.data["area"]],
                      "wording": self._wording(o), "edit_url": self.edit_url(o.record.doc.path),
-                     "feed_url": self.url(feed_file(o.id))} for o in self.site.outcomes]
+                     "feed_url": self.url(feed_file(o.id)),
+                     "searches": [{"date": s["date"], "found": "found" in s,
+                                   "url": self.link("search", s["id"])}
+                                  for s in self.site.searches_of("outcomes", o.id)]}
+                    for o in self.site.outcomes]
         return self.renderer.render_markdown("outcome_sections.md", sections=sections)
 
     def _wording(self, outcome: OutcomeView) -> list[dict]:

@@ -14,8 +14,8 @@ from browser_fixtures import COLOUR_RULES, run_axe
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "visit/", "outcomes/", "claims/", "quad/", "economic-security/", "china/",
-         "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "contribute/",
-         "no-such-page/"]
+         "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "corrections/",
+         "changes/", "searches/", "contribute/", "no-such-page/"]
 
 
 def _open(context, url):

@@ -13,11 +13,13 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import ROOT
+from tools.site_server import site_path
 
 PAGES = ["index.html", "visit/index.html", "outcomes/index.html", "claims/index.html",
          "quad/index.html", "economic-security/index.html", "china/index.html",
          "timeline/index.html", "people/index.html", "glossary/index.html",
-         "sources/index.html", "data/index.html", "about/index.html", "contribute/index.html"]
+         "sources/index.html", "data/index.html", "about/index.html", "corrections/index.html",
+         "changes/index.html", "searches/index.html", "contribute/index.html"]
 MIN_WORDS = 300  # "at least a few hundred words" of real content per page
 SITE_HOST = "127.0.0.1"
 
@@ -104,7 +106,7 @@ def test_every_citation_resolves_to_a_source_entry(pages, rel):
 def test_pages_built_from_data_cite_their_sources(pages):
     for rel in PAGES:
         if rel in ("data/index.html", "contribute/index.html", "about/index.html",
-                   "sources/index.html"):
+                   "sources/index.html", "changes/index.html"):
             continue
         assert pages[rel].tree.xpath("//sup[@class='ij-cite']"), f"{rel} cites nothing"
 
@@ -222,3 +224,31 @@ def test_data_pages_link_to_their_yaml(pages):
 
 def test_the_build_writes_no_site_files_outside_site_dir():
     assert not (ROOT / "docs" / "api").exists()
+
+
+def test_every_page_links_to_the_corrections_and_the_change_log(pages):
+    for rel, page in pages.items():
+        links = page.tree.xpath("//nav[@class='ij-footer-links']//a/@href")
+        # The 404 page may be served at any address, so its links are absolute (the Pages path).
+        root = f"http://{SITE_HOST}" + (site_path() if rel == "404.html" else "/")
+        assert [urljoin(page.url, href) for href in links] == [
+            root + "corrections/", root + "changes/", root + "searches/"], rel
+
+
+def test_corrected_records_link_to_their_correction(pages):
+    people = pages["people/index.html"]
+    (link,) = people.tree.xpath("//*[@id='person-toshimitsu-motegi']//a[@class='ij-corrected']")
+    assert link.text == "Corrected on 2 December 2026"
+    note = link.get("href").split("#")[1]
+    assert note in pages["corrections/index.html"].ids()
+    assert people.tree.xpath("//*[@id='person-toshimitsu-motegi']"
+                             "//p[@class='ij-record-meta'][contains(., 'Last verified')]")
+
+
+def test_corrections_and_changes_feeds_are_atom(built_site):
+    for name in ("corrections.xml", "changes.xml"):
+        feed = feedparser.parse((built_site / name).read_bytes())
+        assert not feed.bozo and feed.version == "atom10" and feed.entries, name
+    corrections = json.loads((built_site / "api/v1/corrections.json").read_text(encoding="utf-8"))
+    assert len(feedparser.parse((built_site / "corrections.xml").read_bytes()).entries) == \
+        len(corrections["items"])

@@ -63,14 +63,16 @@ CASES = [
     # duplicates
     Case("duplicate-key", [B + "10:1: duplicate key 'title' (first at line 3); YAML would "
          "silently keep only the last one"], source(SOURCE + "title: Again\n")),
-    Case("duplicate-id-in-list", ["data/glossary.yaml:7:7: glossary id 'quad' is used twice "
+    Case("duplicate-id-in-list", ["data/glossary.yaml:8:7: glossary id 'quad' is used twice "
          "(first at data/glossary.yaml:2); each must be unique"],
          edits=[edit("glossary.yaml", "- id: jwg", "- id: quad")]),
-    Case("duplicate-glossary-term", ["data/glossary.yaml:8:9: glossary term 'Quad' is used twice "
+    Case("duplicate-glossary-term", ["data/glossary.yaml:9:9: glossary term 'Quad' is used twice "
          "(first at data/glossary.yaml:3); each must be unique"],
          edits=[edit("glossary.yaml", "term: JWG", "term: Quad")]),
-    Case("duplicate-id-inside-a-record", ["data/visit.yaml:44:9: itinerary id 'dialogue' is used "
-         "twice (first at data/visit.yaml:32); each must be unique"],
+    Case("duplicate-id-inside-a-record", [
+        "data/corrections.yaml:12:9: part 'metro' is not in the itinerary or tour of that record",
+        "data/visit.yaml:44:9: itinerary id 'dialogue' is used twice (first at "
+        "data/visit.yaml:32); each must be unique"],
          edits=[edit("visit.yaml", "- id: metro", "- id: dialogue")]),
     Case("duplicate-id-across-files", [
         "data/people/copy.yaml:2:5: id 'host-one' must match the file name 'copy.yaml': rename "
@@ -80,7 +82,8 @@ CASES = [
          {"data/people/copy.yaml": (FIXTURE / "data/people/host-one.yaml").read_text()}),
     # fields and types
     Case("unknown-field", [B + "10:1: unknown field 'sorces'; allowed here: accessed, "
-         "archived_url, author, country, id, kind, language, note, published, publisher, title, "
+         "archived_url, author, country, id, kind, language, note, published, publisher, rerun_of, "
+         "title, "
          "url"], source(SOURCE + "sorces: [x]\n")),
     Case("unknown-field-with-hint", [OUT + "24:5: unknown field 'sorces' (did you mean "
          "'sources'?); allowed here: date, sources, status, summary"],
@@ -129,8 +132,8 @@ CASES = [
                                     "    sources: [mea-briefing]\n", "  - [a, b]\n")]),
     Case("entries-without-ids", [
         "data/glossary.yaml:2:3: missing the required field 'id'",
-        "data/glossary.yaml:6:3: missing the required field 'id'",
-        "data/glossary.yaml:10:13: related[0] refers to 'quad', which does not exist (no entry "
+        "data/glossary.yaml:7:3: missing the required field 'id'",
+        "data/glossary.yaml:11:13: related[0] refers to 'quad', which does not exist (no entry "
         "with that id in data/glossary.yaml)"],
          edits=[edit("glossary.yaml", "- id: quad\n  term", "- term"),
                 edit("glossary.yaml", "- id: jwg\n  term", "- term")]),
@@ -258,11 +261,11 @@ CASES = [
          edits=[edit("visit.yaml", "speaker: host-one", "speaker: nobody")]),
     Case("unknown-outcome", ["data/claims.yaml:7:12: outcome refers to 'ai-dialog', which does "
          "not exist (no file data/outcomes/ai-dialog.yaml); did you mean 'ai-dialogue'?",
-         "data/timeline.yaml:14:12: outcome refers to 'jwg', which does not exist (no file "
+         "data/timeline.yaml:15:12: outcome refers to 'jwg', which does not exist (no file "
          "data/outcomes/jwg.yaml)"],
          edits=[edit("claims.yaml", "outcome: ai-dialogue", "outcome: ai-dialog"),
                 edit("timeline.yaml", "outcome: ai-dialogue", "outcome: jwg")]),
-    Case("unknown-glossary-term", ["data/glossary.yaml:12:13: related[0] refers to 'qaud', which "
+    Case("unknown-glossary-term", ["data/glossary.yaml:13:13: related[0] refers to 'qaud', which "
          "does not exist (no entry with that id in data/glossary.yaml); did you mean 'quad'?"],
          edits=[edit("glossary.yaml", "related: [quad]", "related: [qaud]")]),
     # enumerations
@@ -307,16 +310,16 @@ CASES = [
          "plain text or Markdown"], source(SOURCE.replace("title: T", "title: <script>x</script>"))),
     Case("img-onerror", [B + "3:8: title: raw HTML ('<img') is not allowed in data; write plain "
          "text or Markdown"], source(SOURCE.replace("title: T", "title: 'x <img src=x onerror=y>'"))),
-    Case("iframe", ["data/glossary.yaml:10:15: definition: raw HTML ('<iframe') is not allowed "
+    Case("iframe", ["data/glossary.yaml:11:15: definition: raw HTML ('<iframe') is not allowed "
          "in data; write plain text or Markdown"],
          edits=[edit("glossary.yaml", DEFINITION, "definition: '<iframe src=x></iframe>'")]),
-    Case("markdown-script-link", ["data/glossary.yaml:10:15: definition: link target "
+    Case("markdown-script-link", ["data/glossary.yaml:11:15: definition: link target "
          "'javascript:alert(1' must use https://, not javascript:"],
          edits=[edit("glossary.yaml", DEFINITION, "definition: 'A [g](javascript:alert(1)) x.'")]),
-    Case("markdown-image", ["data/glossary.yaml:10:15: definition: Markdown images ('![') are "
+    Case("markdown-image", ["data/glossary.yaml:11:15: definition: Markdown images ('![') are "
          "not allowed: the site loads nothing from other hosts"],
          edits=[edit("glossary.yaml", DEFINITION, "definition: 'A ![x](https://e.example/x.png)'")]),
-    Case("reference-definition", ["data/glossary.yaml:10:15: definition: reference-style link "
+    Case("reference-definition", ["data/glossary.yaml:11:15: definition: reference-style link "
          "definitions ('[x]:') are not allowed; write [text](https://...)"],
          edits=[edit("glossary.yaml", DEFINITION, 'definition: "[x]: https://e.example/"')]),
     Case("template-expression", [B + "3:8: title: template syntax ('{{') is not allowed in data: "
@@ -361,17 +364,23 @@ CASES = [
     Case("stray-files", [
         "data/outcome.yaml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
-        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml",
+        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml, data/corrections.yaml, "
+        "data/searches.yaml",
         "data/sources/x.yml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
-        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml"],
+        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml, data/corrections.yaml, "
+        "data/searches.yaml"],
          {"data/outcome.yaml": "x: 1\n", "data/sources/x.yml": "id: x\n"}),
     Case("empty-collection", [
         "data/claims.yaml:7:12: outcome refers to 'ai-dialogue', which does not exist (no file "
         "data/outcomes/ai-dialogue.yaml)",
         "data/outcomes/:1:1: folder data/outcomes/ has no <id>.yaml files; the site needs at "
         "least one",
-        "data/timeline.yaml:14:12: outcome refers to 'ai-dialogue', which does not exist (no "
+        "data/searches.yaml:5:11: record 'ai-dialogue' does not exist in outcomes (no file "
+        "data/outcomes/ai-dialogue.yaml)",
+        "data/searches.yaml:11:11: record 'ai-dialogue' does not exist in outcomes (no file "
+        "data/outcomes/ai-dialogue.yaml)",
+        "data/timeline.yaml:15:12: outcome refers to 'ai-dialogue', which does not exist (no "
         "file data/outcomes/ai-dialogue.yaml)"], {"data/" + OUTCOME: None}),
     # invisible characters
     Case("bidi-control", [B + "3:9: invisible bidirectional control U+202E is not allowed; "
@@ -392,7 +401,7 @@ CASES = [
     # data quoted in a message cannot break its line (and forge a GitHub workflow command)
     Case("line-break-in-key", [B + "10:1: unknown field 'x\\n::error file=README.md::forged'; "
          "allowed here: accessed, archived_url, author, country, id, kind, language, note, "
-         "published, publisher, title, url"],
+         "published, publisher, rerun_of, title, url"],
          source(SOURCE + '"x\\n::error file=README.md::forged": 1\n')),
     Case("line-break-in-reference", ["data/glossary.yaml:6:13: sources[0] 'x ::warning::forged' "
          "must be kebab-case (lower-case letters, digits and single hyphens, e.g. "

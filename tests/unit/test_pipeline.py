@@ -389,15 +389,26 @@ def test_every_api_file_validates_against_its_published_schema(site, tmp_path):
             .validate(document)
 
 
-def test_feeds_list_updates_newest_first(site, tmp_path):
-    (combined, single) = write_feeds(site, tmp_path, "https://example.org/site/")
+def test_feeds_list_updates_corrections_and_changes_newest_first(site, tmp_path):
     import feedparser
-    feed = feedparser.parse(combined.read_text())
+    written = write_feeds(site, tmp_path, "https://example.org/site/")
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "feed.xml", "feeds/outcome-ai-dialogue.xml", "corrections.xml", "changes.xml"]
+    feed = feedparser.parse(written[0].read_text())
     assert feed.version == "atom10" and not feed.bozo
     dates = [e.updated for e in feed.entries]
-    assert dates == sorted(dates, reverse=True)
+    assert dates == sorted(dates, reverse=True) and len(dates) == 2
     assert feed.entries[0].link == "https://example.org/site/outcomes/#outcome-ai-dialogue"
-    assert single.name == "outcome-ai-dialogue.xml"
+    assert feed.entries[0].title == "AI Dialogue: In progress (20 April 2026)"
+    corrections = feedparser.parse(written[2].read_text())
+    assert [e.link for e in corrections.entries] == [
+        "https://example.org/site/corrections/#correction-metro-day",
+        "https://example.org/site/corrections/#correction-role-start"]
+    assert corrections.entries[0].title == "Correction: The visit: Metro ride"
+    assert "The site said: The metro ride was dated 16 January." in corrections.entries[0].summary
+    changes = feedparser.parse(written[3].read_text())
+    assert not changes.bozo and len(changes.entries) == 4  # no history: updates, corrections
+    assert len({e.id for e in changes.entries}) == 4
 
 
 def test_theme_fixes_touch_only_the_invalid_attributes():

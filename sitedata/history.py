@@ -1,0 +1,93 @@
+"""Enrich stage, history: when each data file (and each entry of a list file) was added and last
+changed, read from git at build time.
+
+`read_history(root)` asks git once for the log of data/ and once per list file for its blame.
+Dates are the committer's, in UTC, so that two builds of one commit agree. Where the history is
+missing (no git, a tarball, a shallow clone that stops short), `History.reason` says why and no
+date is given: a shallow clone would otherwise date every record to its one commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+UNCOMMITTED = "0" * 40  # git blame's name for lines changed since the last commit
+
+
+@dataclass
+class History:
+    reason: str = ""  # why there are no dates; empty when the history is complete
+    changed: dict[str, str] = field(default_factory=dict)  # file -> day of its last commit
+    added: dict[str, str] = field(default_factory=dict)  # file -> day of the commit adding it
+    lines: dict[str, list[str]] = field(default_factory=dict)  # list file -> day of each line
+
+    @property
+    def available(self) -> bool:
+        return not self.reason
+
+    def span(self, path: str, first: int, last: int) -> tuple[str, str]:
+        """(added, last changed) for lines first..last (1-based) of a file: its earliest and
+        latest committed line. Empty strings when unknown."""
+        days = [d for d in self.lines.get(path, [])[first - 1:last] if d]
+        return (min(days), max(days)) if days else ("", "")
+
+
+def read_history(root: Path, list_files: list[str]) -> History:
+    """The history of data/ in the git checkout at `root`."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside is None or inside.strip() != "true":
+        return History(reason="this copy has no git history (a download or an export), so "
+                              "the days each record last changed are left out")
+    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        return History(reason="this is a shallow clone, whose history stops short, so the days "
+                              "each record last changed are left out (git fetch --unshallow "
+                              "gives them)")
+    log = _git(root, "log", "--no-renames", "--relative", "--format=%x00%ct", "--name-status", "--",
+               "data")
+    if log is None:
+        return History(reason="git could not read the history of data/")
+    history = History()
+    day = ""
+    for line in log.splitlines():  # newest commit first
+        if line.startswith("\0"):
+            day = _day(line[1:])
+        elif "\t" in line:
+            status, path = line.split("\t", 1)
+            history.changed.setdefault(path, day)
+            if status == "A":
+                history.added[path] = day  # the oldest addition wins
+    for path in list_files:
+        history.lines[path] = _blame(root, path)
+    return history
+
+
+def _blame(root: Path, path: str) -> list[str]:
+    """The day of the commit behind each line of a file ('' for uncommitted lines)."""
+    out = _git(root, "blame", "--line-porcelain", "--", path) or ""
+    days: list[str] = []
+    commit = ""
+    for line in out.splitlines():
+        if line.startswith("\t"):  # the line's own text ends its block
+            continue
+        word, _, rest = line.partition(" ")
+        if len(word) == 40 and rest[:1].isdigit():
+            commit = word
+        elif word == "committer-time":
+            days.append("" if commit == UNCOMMITTED else _day(rest))
+    return days
+
+
+def _day(epoch: str) -> str:
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                                timeout=60, check=False)
+    except OSError:  # git is not installed
+        return None
+    return result.stdout if result.returncode == 0 else None

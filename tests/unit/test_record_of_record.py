@@ -1,0 +1,238 @@
+"""The site's record of itself: when each record was last verified and last changed (from git),
+the corrections log, the search log and the change log, in the data, the pages and the API."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+
+import pytest
+
+from conftest import FIXTURE_DAY, ROOT
+from sitedata.enrich import enrich
+from sitedata.history import read_history
+from sitedata.pipeline import load_site, validate
+from sitedata.views import Views
+
+LISTS = ["data/glossary.yaml"]
+
+
+def git(root, *args, day: str = "") -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    if day:
+        env.update(GIT_AUTHOR_DATE=f"{day}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{day}T12:00:00+00:00")
+    return subprocess.run(["git", "-C", str(root), *args], env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def history_project(project):
+    """The fixture project as a git repository: everything committed on 1 November 2026, then
+    the glossary's second entry and one person changed on 20 November."""
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "first", day="2026-11-01")
+    project.replace("data/glossary.yaml", "definition: A standing group of officials.",
+                    "definition: A standing group of officials of both governments.")
+    project.replace("data/people/host-one.yaml", "name: Host One", "name: Host One Jr")
+    git(project.root, "commit", "-q", "-am", "second", day="2026-11-20")
+    return project
+
+
+def test_history_dates_each_file_and_each_list_entry(history_project):
+    history = read_history(history_project.root, LISTS)
+    assert history.available and history.reason == ""
+    assert history.added["data/people/host-one.yaml"] == "2026-11-01"
+    assert history.changed["data/people/host-one.yaml"] == "2026-11-20"
+    assert history.changed["data/people/visitor-one.yaml"] == "2026-11-01"
+    assert history.span("data/glossary.yaml", 2, 7) == ("2026-11-01", "2026-11-01")
+    assert history.span("data/glossary.yaml", 8, 14) == ("2026-11-01", "2026-11-20")
+    site = load_site(history_project.root, FIXTURE_DAY)
+    assert site.dates[("glossary", "quad")].changed == "2026-11-01"
+    assert site.dates[("glossary", "jwg")].changed == "2026-11-20"
+    assert site.dates[("people", "host-one")].changed == "2026-11-20"
+    assert site.dates[("people", "host-one")].verified == "2026-11-20"  # from the data
+    new = [(c.date, c.label) for c in site.changes if c.kind == "new"]
+    assert ("2026-11-01", "People: Host One Jr") in new
+
+
+def test_uncommitted_lines_have_no_date(history_project):
+    history_project.replace("data/glossary.yaml", "term: JWG", "term: JWGs")
+    history = read_history(history_project.root, LISTS)
+    assert history.lines["data/glossary.yaml"][8] == ""  # line 9, changed since the commit
+    assert history.span("data/glossary.yaml", 9, 9) == ("", "")
+
+
+def test_a_shallow_clone_or_a_copy_has_no_dates_and_says_why(history_project, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{history_project.root}", str(clone))
+    shallow = read_history(clone, LISTS)
+    assert not shallow.available and "shallow clone" in shallow.reason
+    assert shallow.changed == {}
+    copy = read_history(tmp_path / "nowhere", LISTS)
+    assert "no git history" in copy.reason
+    site = load_site(clone, FIXTURE_DAY)
+    assert all(not d.changed and not d.added for d in site.dates.values())
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    assert "shallow clone" in str(views.history_note())
+    assert "last changed" not in str(views.record_meta("people", "host-one"))
+
+
+def test_records_show_when_they_were_verified_changed_and_corrected(history_project):
+    site = load_site(history_project.root, FIXTURE_DAY)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("people.md")
+    assert str(views.record_meta("people", "visitor-one")) == (
+        '<p class="ij-record-meta">Last verified 20 November 2026 · last changed 1 November '
+        '2026 · <a href="../corrections/#correction-role-start" class="ij-corrected">Corrected '
+        "on 21 November 2026</a></p>")
+    assert str(views.record_meta("people", "host-one")) == (
+        '<p class="ij-record-meta">Last verified 20 November 2026 · last changed 20 November '
+        "2026</p>")
+    assert str(views.record_meta("sources", "wire-report")) == (
+        '<p class="ij-record-meta">last changed 1 November 2026</p>')  # never read: no date
+    views.start_page("visit.md")
+    assert "Corrected on 22 November 2026" in str(views.record_meta("visit", "", "metro"))
+    assert str(views.record_meta("visit", "", "dialogue")) == ""
+
+
+def test_the_corrections_page_lists_newest_first_with_what_was_corrected(project):
+    site = load_site(project.root, FIXTURE_DAY)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("corrections.md")
+    html = str(views.corrections_list())
+    assert html.index('id="correction-metro-day"') < html.index('id="correction-role-start"')
+    assert '<a href="../visit/#event-metro">The visit: Metro ride</a>' in html
+    assert '<a href="../people/#person-visitor-one">People: Visitor One</a>' in html
+    assert "<strong>The site said:</strong> The metro ride was dated 16 January." in html
+    assert 'href="#cite-note-1"' in html
+
+
+def test_the_search_log_says_what_was_and_was_not_found(project):
+    site = load_site(project.root, FIXTURE_DAY)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("searches.md")
+    html = str(views.searches_list())
+    assert html.index('id="search-ai-dialogue-meeting"') < html.index('id="search-ai-dialogue-first"')
+    assert "in English, Japanese</p>" in html
+    assert "<strong>Found:</strong> nothing." in html
+    assert "<strong>Found:</strong> The first meeting was held." in html
+    views.start_page("outcomes.md")
+    assert ('Searched for evidence: <a href="../searches/#search-ai-dialogue-meeting">24 November '
+            "2026</a> (nothing new found), <a href=\"../searches/#search-ai-dialogue-first\">21 "
+            "April 2026</a>.") in views.outcome_sections()
+
+
+def test_the_change_log_holds_updates_and_corrections_newest_first(project):
+    site = load_site(project.root, FIXTURE_DAY)
+    assert [(c.date, c.kind, c.label) for c in site.changes] == [
+        ("2026-11-22", "correction", "The visit: Metro ride"),
+        ("2026-11-21", "correction", "People: Visitor One"),
+        ("2026-04-20", "update", "AI Dialogue: In progress"),
+        ("2026-01-16", "update", "AI Dialogue: Announced")]
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("changes.md")
+    markdown = views.changes_list()
+    assert markdown.index("## November 2026 { #m2026-11 }") < markdown.index("## April 2026")
+    assert '<span class="ij-changes__kind">Correction</span> · <a href="../corrections/' \
+        '#correction-metro-day">The visit: Metro ride</a>' in markdown
+
+
+def test_the_api_says_when_each_record_last_changed(history_project, tmp_path):
+    import json
+
+    from sitedata.export import write_api
+    site = load_site(history_project.root, FIXTURE_DAY)
+    write_api(site, tmp_path, "2026-11-25T00:00:00Z")
+    glossary = json.loads((tmp_path / "glossary.json").read_text())
+    assert glossary["history"] == "" and glossary["schema_version"] == "1.1.0"
+    assert glossary["last_changed"] == {"jwg": "2026-11-20", "quad": "2026-11-01"}
+    assert all("last_changed" not in item for item in glossary["items"])  # records as written
+
+
+CORRECTION = ("- id: x\n  date: 2026-11-23\n  collection: {collection}\n{more}  wrong: w\n"
+              "  right: r\n  sources: [wire-report]\n")
+TARGET_CASES = {
+    "unknown collection": ("nowhere", "  record: x\n", "5:15: collection 'nowhere' is not one of "
+                           "sources, outcomes, topics, visit, timeline, people, glossary, claims"),
+    "no such record": ("people", "  record: nobody\n", "6:11: record 'nobody' does not exist in "
+                       "people (no file data/people/nobody.yaml)"),
+    "a record named for the visit": ("visit", "  record: visit\n", "6:11: record: visit is one "
+                                     "record; leave record out (name a part of it with part:)"),
+    "no record named": ("people", "", "3:3: names no record of people: add record: with its id"),
+    "no such part": ("topics", "  record: quad\n  part: nowhere\n", "7:9: part 'nowhere' is not "
+                     "in the sections of that record"),
+    "a part of a record without parts": ("people", "  record: host-one\n  part: x\n",
+                                         "7:9: part 'x' is not in the nothing: this kind of "
+                                         "record has no parts of that record"),
+}
+
+
+@pytest.mark.parametrize("collection, more, problem", TARGET_CASES.values(), ids=TARGET_CASES.keys())
+def test_a_correction_names_a_record_that_exists(project, collection, more, problem):
+    text = (project.root / "data/corrections.yaml").read_text()
+    project.write("data/corrections.yaml", text + CORRECTION.format(collection=collection,
+                                                                    more=more))
+    offset = text.count("\n")
+    line, col, message = problem.split(":", 2)
+    assert project.problems() == [f"data/corrections.yaml:{int(line) + offset - 2}:{col}:{message}"]
+
+
+def test_logs_are_not_dated_in_the_future_nor_records_verified_there(project):
+    project.replace("data/corrections.yaml", "date: 2026-11-22", "date: 2026-11-26")
+    project.replace("data/people/host-one.yaml", "last_verified: 2026-11-20",
+                    "last_verified: 2026-11-26")
+    assert project.problems() == [
+        "data/corrections.yaml:10:9: date 2026-11-26 is in the future (today is 2026-11-25)",
+        "data/people/host-one.yaml:8:16: last_verified 2026-11-26 is in the future (today is "
+        "2026-11-25)"]
+
+
+def test_a_search_is_about_an_outcome_or_a_topic(project):
+    project.replace("data/searches.yaml", "collection: outcomes\n  record: ai-dialogue\n  "
+                    "looked_for: A second", "collection: sources\n  record: ai-dialogue\n  "
+                    "looked_for: A second")
+    assert project.problems() == [
+        "data/searches.yaml:4:15: collection 'sources' is not one of outcomes, topics"]
+
+
+def test_a_search_that_found_something_cites_it(project):
+    project.replace("data/searches.yaml", "  found: The first meeting was held.\n  sources: "
+                    "[wire-report]\n", "  found: The first meeting was held.\n")
+    assert project.problems() == [
+        "data/searches.yaml:8:3: has 'found' but no 'sources'; give both or neither"]
+
+
+def test_stats_count_copies_and_verified_records(project):
+    from sitedata.stats import measure
+    project.write("data/sources/copy.yaml", (ROOT / "tests/fixtures/valid/data/sources/"
+                                             "wire-report.yaml").read_text().replace(
+        "id: wire-report", "id: copy").replace("publisher: Example Wire",
+                                               "publisher: Site (Example Wire copy)\n"
+                                               "rerun_of: Example Wire"))
+    project.replace("data/glossary.yaml", "sources: [wire-report]", "sources: [copy]")
+    site = load_site(project.root, FIXTURE_DAY)
+    figures = {f.name: f.value for f in measure(site)}
+    assert figures["statements resting only on copies (re-runs of another's report)"] == 1
+    assert figures["records verified against their sources (last_verified set)"] == 12
+    assert figures["corrections logged"] == 2 and figures["searches logged"] == 2
+    stale = enrich(site.records, site.vocabulary, site.schemas,
+                   datetime.date(2027, 12, 1), site.history)
+    assert {f.name: f.value for f in measure(stale)}["records verified in the last 365 days"] == 0
+
+
+def test_a_statement_resting_only_on_copies_says_so(project):
+    project.write("data/sources/copy.yaml", (ROOT / "tests/fixtures/valid/data/sources/"
+                                             "wire-report.yaml").read_text().replace(
+        "id: wire-report", "id: copy").replace("publisher: Example Wire",
+                                               "publisher: Site (Example Wire copy)\n"
+                                               "rerun_of: Example Wire"))
+    site = load_site(project.root, FIXTURE_DAY)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("glossary.md")
+    assert "[copy only]" in str(views.cite("copy"))
+    assert "[copy only]" not in str(views.cite("copy", "wire-report"))
+    assert "a re-run of Example Wire's report" in views.end_page()
+    assert validate(project.root, FIXTURE_DAY).report.problems == []
