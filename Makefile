@@ -53,7 +53,7 @@ stats: $(BIN)/.runtime ## Print the editorial counts (sources by kind, official,
 .PHONY: test
 test: install $(BIN)/.test ## Run the whole test suite (unit, build, HTML, browser in Chromium)
 	tools/ensure-chromium.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 .PHONY: lint
 lint: $(BIN)/.test ## Lint workflows (zizmor, GitHub schema) and Python (ruff)

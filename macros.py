@@ -61,7 +61,7 @@ def define_env(env) -> None:
 
 
 def on_pre_page_macros(env) -> None:
-    _views.start_page(env.page.file.src_uri)
+    _views.start_page(env.page.file.src_uri, env.markdown)
 
 
 def on_post_page_macros(env) -> None:

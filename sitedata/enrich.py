@@ -86,25 +86,34 @@ class Site:
     searches: list[dict] = field(default_factory=list)  # newest first
     dates: dict[tuple[str, str], Dates] = field(default_factory=dict)  # (collection, id)
     changes: list[Change] = field(default_factory=list)  # newest first
+    # Indexes, made once: the corrections of each (collection, record, part), the searches of
+    # each (collection, record), newest first.
+    corrected: dict[tuple[str, str, str], list[dict]] = field(default_factory=dict)
+    searched: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    _by_id: dict[tuple[str, str], Record] = field(default_factory=dict, repr=False)
 
     def corrections_of(self, collection: str, record_id: str = "", part: str = "") -> list[dict]:
         """The corrections made to a record (or to one part of it), newest first."""
-        return [c for c in self.corrections if c["collection"] == collection
-                and c.get("record", "") == record_id and c.get("part", "") == part]
+        return self.corrected.get((collection, record_id, part), [])
 
     def searches_of(self, collection: str, record_id: str) -> list[dict]:
-        return [s for s in self.searches if (s["collection"], s["record"]) ==
-                (collection, record_id)]
+        return self.searched.get((collection, record_id), [])
+
+    def record(self, collection: str, record_id: str) -> Record:
+        """A record by id (the visit, which has none, by ''), from an index made once."""
+        if not self._by_id:
+            self._by_id = {(name, r.id): r for name, rs in self.records.items() for r in rs}
+        return self._by_id[(collection, record_id)]
 
     def data_files(self, name: str) -> list[str]:
         """The files behind a collection, for "edit this data" links."""
         return sorted({r.doc.path for r in self.records.get(name, [])})
 
     def file_of(self, name: str, record_id: str) -> str:
-        for record in self.records.get(name, []):
-            if record.id == record_id:
-                return record.doc.path
-        return BY_NAME[name].path
+        try:
+            return self.record(name, record_id).doc.path
+        except KeyError:
+            return BY_NAME[name].path
 
     @property
     def status_counts(self) -> Counter:
@@ -133,6 +142,11 @@ def enrich(records: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Sc
     site.cited_by = _citations(records)
     site.corrections = sorted(data.get("corrections", []), key=lambda c: c["date"], reverse=True)
     site.searches = sorted(data.get("searches", []), key=lambda s: s["date"], reverse=True)
+    for c in site.corrections:
+        key = (c["collection"], c.get("record", ""), c.get("part", ""))
+        site.corrected.setdefault(key, []).append(c)
+    for s in site.searches:
+        site.searched.setdefault((s["collection"], s["record"]), []).append(s)
     site.dates = _dates(records, site.history)
     site.changes = _changes(site)
     return site
@@ -179,8 +193,7 @@ def _changes(site: Site) -> list[Change]:
 def correction_target(site: Site, correction: dict) -> Citation:
     """Where the corrected record (or part) is shown, named as it is where it is cited."""
     collection = correction["collection"]
-    record = next(r for r in site.records[collection]
-                  if r.id == correction.get("record", r.id))
+    record = site.record(collection, correction.get("record", ""))
     for key in PARTS.get(collection, ()):
         for i, item in enumerate(record.data[key]):
             if item["id"] == correction.get("part"):

@@ -47,34 +47,57 @@ class Segment:
 
 
 class Terms:
-    """Finds glossary terms (case-sensitive, whole words) in text, for abbreviations."""
+    """Finds glossary terms (case-sensitive, whole words) in text, for abbreviations.
+
+    Terms are looked up by the word they start with, so finding them takes time in proportion
+    to the text, not to the number of terms (a regex with one branch per term tries every
+    branch at every position); the longest term that starts at a place wins."""
 
     def __init__(self, glossary: list[dict]):
         self.titles = {g["term"]: plain_text(g.get("expansion") or g["definition"])
                        for g in glossary}
-        # One pattern, built once; longest terms first so that a term inside a longer one
-        # is not matched instead of it.
-        terms = sorted(map(re.escape, self.titles), key=len, reverse=True)
-        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(terms) + r")(?![\w-])") \
-            if terms else None
+        self.starting: dict[str, list[str]] = {}  # first word -> its terms, longest first
+        for term in sorted(self.titles, key=len, reverse=True):
+            first = _WORD.match(term)  # None for a term validation refuses: never marked
+            if first:
+                self.starting.setdefault(first.group(), []).append(term)
+
+    def find(self, text: str):
+        """(start, end, term) for each glossary term in `text`, in order."""
+        end = 0
+        for word in _WORD_START.finditer(text):
+            if word.start() < end:
+                continue
+            for term in self.starting.get(word.group(), ()):
+                after = word.start() + len(term)
+                if text.startswith(term, word.start()) and not _WORD_GOES_ON.match(text, after):
+                    yield word.start(), after, term
+                    end = after
+                    break
 
     def segments(self, text: str) -> list[Segment]:
-        if self.pattern is None:
-            return [Segment(text)]
         out: list[Segment] = []
         pos = 0
-        for match in self.pattern.finditer(text):
-            if match.start() > pos:
-                out.append(Segment(text[pos:match.start()]))
-            out.append(Segment(match.group(1), self.titles[match.group(1)]))
-            pos = match.end()
+        for start, end, term in self.find(text):
+            if start > pos:
+                out.append(Segment(text[pos:start]))
+            out.append(Segment(term, self.titles[term]))
+            pos = end
         if pos < len(text) or not out:
             out.append(Segment(text[pos:]))
         return out
 
-    def definitions(self) -> list[tuple[str, str]]:
-        """(term, meaning) pairs, for the abbreviations of prose written in pages."""
-        return sorted(self.titles.items())
+    def definitions(self, text: str) -> list[tuple[str, str]]:
+        """(term, meaning) for the terms used in `text`, for the abbreviations of prose written
+        in a page (the abbr extension's time grows with the square of their number)."""
+        return sorted({term: self.titles[term] for _, _, term in self.find(text)}.items())
+
+
+# A glossary term starts with a letter or digit (the schema says so) and is a whole word: not
+# preceded or followed by a letter, digit or hyphen.
+_WORD = re.compile(r"\w+")
+_WORD_START = re.compile(r"(?<![\w-])\w+")
+_WORD_GOES_ON = re.compile(r"[\w-]")
 
 
 @dataclass(frozen=True)

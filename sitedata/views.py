@@ -45,6 +45,7 @@ class Views:
         self.terms = Terms(site.glossary)
         self.renderer = Renderer(self.terms)
         self.page = "index.md"
+        self.prose = ""
         self.citations = Citations(site.sources)
         self.renderer.env.globals.update(
             cite=self.cite_marks, link=self.link, anchor=anchor, page_link=self.url,
@@ -55,15 +56,17 @@ class Views:
 
     # -- page lifecycle ------------------------------------------------------------------------
 
-    def start_page(self, src_path: str) -> None:
+    def start_page(self, src_path: str, prose: str = "") -> None:
+        """Begin a page; `prose`: its Markdown as written, whose glossary terms it defines."""
         self.page = src_path
+        self.prose = prose
         self.citations = Citations(self.site.sources)
 
     def end_page(self) -> str:
         """Markdown appended to every page: its references, then the glossary abbreviations."""
         return self.renderer.render_markdown(
             "end_page.md", references=self.citations.entries(),
-            abbreviations=self.terms.definitions())
+            abbreviations=self.terms.definitions(self.prose))
 
     def url(self, page: str, fragment: str = "") -> str:
         """A link from the current page to another page (and anchor), or to a built file."""
@@ -175,8 +178,7 @@ class Views:
         return self.render("searches.html", searches=entries)
 
     def _subject(self, search: dict) -> dict:
-        record = next(r for r in self.site.records[search["collection"]]
-                      if r.id == search["record"])
+        record = self.site.record(search["collection"], search["record"])
         kind = BY_NAME[search["collection"]].kind
         return {"title": record.data["title"], "url": self.link(kind, record.id)}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import os
 import shutil
 import subprocess
@@ -107,11 +108,17 @@ def project(tmp_path: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per test session exactly as `make build` does."""
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
-    result = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        pytest.fail("the real site did not build:\n" + result.stdout + result.stderr)
+    """The real site, built once per test run exactly as `make build` does; with pytest-xdist
+    the workers share one build (the first to take the lock builds it)."""
+    shared = tmp_path_factory.getbasetemp().parent
+    out = shared / "built-site"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (out / "index.html").is_file():
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
+            result = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out)],
+                                    cwd=ROOT, env=env, capture_output=True, text=True,
+                                    timeout=600)
+            if result.returncode != 0:
+                pytest.fail("the real site did not build:\n" + result.stdout + result.stderr)
     return out

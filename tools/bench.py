@@ -72,7 +72,7 @@ def multiply(root: Path, factor: int) -> None:
             for suffix in copies:
                 _dump(root / "data" / folder / f"{record['id']}{suffix}.yaml",
                       {**record, "id": record["id"] + suffix})
-    for name in ("timeline", "glossary", "claims"):
+    for name in ("timeline", "glossary", "claims", "corrections", "searches"):
         items = _load(ROOT / "data" / f"{name}.yaml")
         out = list(items)
         for suffix in copies:

@@ -67,7 +67,7 @@ OP = st.tuples(st.integers(0, 3), st.integers(0, 10**6), st.integers(0, 40),
 OPS = st.lists(OP, min_size=1, max_size=4)
 
 
-@settings(max_examples=examples(25), deadline=None, derandomize=True,
+@settings(max_examples=examples(10), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rel=st.sampled_from(DATA_FILES), ops=OPS)
 def test_mutated_real_data_never_crashes_validation(sandbox, rel, ops):

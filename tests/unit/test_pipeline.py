@@ -294,8 +294,11 @@ def test_cite_refuses_an_unknown_source(views):
         views.cite("no-such-source")
 
 
-def test_every_page_gets_the_glossary_as_abbreviations(views):
-    assert "*[JWG]: Joint Working Group" in views.end_page()
+def test_a_page_defines_the_glossary_terms_its_prose_uses(views):
+    views.start_page("about.md", "The JWG met; the Quadrilateral did not.")
+    assert views.end_page().strip() == "*[JWG]: Joint Working Group"
+    views.start_page("about.md", "Nothing here.")
+    assert "*[" not in views.end_page()
 
 
 def test_a_page_without_citations_has_no_reference_list(views):
@@ -443,3 +446,28 @@ def test_a_file_gone_since_the_folder_was_listed_is_a_problem_not_a_crash(tmp_pa
     assert load_document(tmp_path, "gone.yaml", report) is None
     assert [str(p) for p in report.sorted()] == [
         "gone.yaml:1:1: the file cannot be read (No such file or directory); try again"]
+
+
+def test_records_are_put_in_reading_order(project):
+    # Written out of order: a later milestone first, a lower-case term, a second outcome
+    # announced earlier, a source from an earlier publisher name.
+    timeline = (project.root / "data/timeline.yaml").read_text().split("\n- id:")
+    project.write("data/timeline.yaml", timeline[0] + "\n- id:" + timeline[2].rstrip("\n")
+                  + "\n- id:" + timeline[1].rstrip("\n") + "\n")
+    project.replace("data/glossary.yaml", "term: JWG", "term: awg")
+    outcome = (project.root / "data/outcomes/ai-dialogue.yaml").read_text()
+    project.write("data/outcomes/b-first.yaml", outcome.replace("id: ai-dialogue", "id: b-first")
+                  .replace("title: AI Dialogue", "title: B").replace("announced: 2026-01-16",
+                                                                      "announced: 2026-01-15"))
+    project.write("data/outcomes/a-second.yaml", outcome.replace("id: ai-dialogue",
+                                                                 "id: a-second")
+                  .replace("title: AI Dialogue", "title: Z"))
+    site = enriched(project.root)
+    assert [t["id"] for t in site.timeline] == ["global-partnership", "dialogue-2026"]
+    assert [g["term"] for g in site.glossary] == ["awg", "Quad"]
+    assert [o.id for o in site.outcomes] == ["b-first", "ai-dialogue", "a-second"]
+    assert list(site.sources) == ["think-tank", "wire-report", "mea-briefing", "mofa-dialogue",
+                                  "mfa-china-presser"]  # by publisher
+    assert site.visit["title"] == "A visit" and site.claims[0]["id"] == "dates"
+    assert site.people["host-one"]["name"] == "Host One"
+    assert site.topics["quad"]["title"] == "Topic quad"

@@ -74,7 +74,14 @@ def test_glossary_terms_are_escaped_and_marked():
 
 def test_terms_match_whole_words_only():
     terms = Terms([{"term": "Quad", "definition": "d"}])
-    assert "<abbr" not in str(render_inline("Quadrilateral and quad-core", terms))
+    assert "<abbr" not in str(render_inline("Quadrilateral, Quad-core and quad", terms))
+
+
+def test_the_longest_term_starting_at_a_place_wins():
+    terms = Terms([{"term": "Quad", "definition": "a"}, {"term": "Quad Leaders", "definition": "b"},
+                   {"term": "2+2", "definition": "c"}])
+    assert list(terms.find("(Quad Leaders) Quad, 2+2x 2+2.")) == [
+        (1, 13, "Quad Leaders"), (15, 19, "Quad"), (26, 29, "2+2")]
 
 
 def test_markdown_heading_text_is_literal():
