@@ -3,6 +3,11 @@
 Loads and validates the data once per build (in `define_env`, before any page is read), turns
 data errors into one clean build failure, registers the page macros, and writes the JSON API and
 feeds after the build, then fixes Material's few invalid attributes. All logic lives in sitedata/.
+
+Each edition is one MkDocs build: the default one (English, `mkdocs.yml`) at the site's root,
+each other one from `mkdocs.<edition>.yml` into `<edition>/` under it. The default build runs the
+others when it has finished (so `mkdocs build` and `mkdocs serve` make the whole site), with the
+same engine and the same strictness.
 """
 
 from __future__ import annotations
@@ -42,22 +47,31 @@ def _commit(root: Path) -> str:
 def define_env(env) -> None:
     global _views
     root = Path(env.project_dir)
+    config = env.conf
     try:
-        site = load_site(root)
+        site = load_site(root, edition=config["extra"].get("edition", ""))
     except DataError as err:
         raise PluginError("Data errors:\n" + err.report.format()) from None
     if not (root / ATLAS).is_file():
         raise PluginError(f"{ATLAS} is missing: run 'make install' (it runs npm ci) first")
-    config = env.conf
     _views = Views(site, config["repo_url"] or "", root=root)
     for name, function in _views.macros().items():
         env.macro(function, name)
     commit = _commit(root)
     config["extra"]["build"] = {
         "date": site.today.isoformat(),
+        "date_text": site.catalog.date(site.today.isoformat()),
         "commit": commit,
         "commit_url": f"{config['repo_url']}/tree/{commit}" if commit else "",
     }
+    # The theme's templates (overrides/) write the interface's words through t(), in this
+    # edition's language; and name every edition, for the language switch and hreflang links.
+    config["extra"]["t"] = site.catalog.gettext
+    config["extra"]["edition"] = site.catalog.edition
+    config["extra"]["editions"] = [
+        {"lang": value.value, "name": value.native, "locale": value.locale,
+         "root": "" if i == 0 else f"{value.value}/"}
+        for i, value in enumerate(site.vocabulary.edition.values())]
 
 
 def on_pre_page_macros(env) -> None:
@@ -70,7 +84,35 @@ def on_post_page_macros(env) -> None:
 
 def on_post_build(env) -> None:
     config = env.conf
+    site_dir = Path(config["site_dir"])
     generated_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    write_all(_views.site, Path(config["site_dir"]), config["site_url"] or "/",
-              generated_at.isoformat().replace("+00:00", "Z"))
-    fix_site(Path(config["site_dir"]))
+    write_all(_views.site, site_dir, config["site_url"] or "/",
+              generated_at.isoformat().replace("+00:00", "Z"),
+              api=_is_default(config))
+    fix_site(site_dir)
+    if _is_default(config):  # after fix_site: each edition's build fixes its own pages
+        for edition in config["extra"]["editions"][1:]:
+            _build_edition(config, edition, site_dir / edition["root"])
+
+
+def _is_default(config) -> bool:
+    return config["extra"]["edition"] == config["extra"]["editions"][0]["lang"]
+
+
+def _build_edition(config, edition: dict, out: Path) -> None:
+    """Build another edition from its mkdocs.<edition>.yml into `out`, with the engine that is
+    building this one (MkDocs or a fork such as ProperDocs), failing this build if it fails."""
+    root = Path(config["config_file_path"]).parent
+    engine = type(config).__module__.split(".")[0]  # "mkdocs", or the fork's package
+    command = [sys.executable, "-m", engine, "build", "--quiet", "--config-file",
+               str(root / f"mkdocs.{edition['lang']}.yml"), "--site-dir", str(out)]
+    if config["strict"]:
+        command.append("--strict")
+    site_url = (config["site_url"] or "").rstrip("/")
+    environment = {**os.environ, "EDITION_SITE_URL": f"{site_url}/{edition['root']}" if site_url
+                   else ""}
+    result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        raise PluginError(f"The {edition['name']} edition ({edition['lang']}) failed to build:\n"
+                          + (result.stderr or result.stdout).strip())

@@ -11,11 +11,18 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .editions import N_, Catalog, default_catalog, localize_records
 from .history import History
 from .records import Record, walk
 from .registry import BY_NAME, PARTS, PERSPECTIVES, place
 from .schema import Schemas
 from .vocabulary import Value, Vocabulary
+
+# What the sources page and the change log call a record of each collection.
+COLLECTION_LABELS = {"sources": N_("Sources"), "outcomes": N_("Outcomes"),
+                     "topics": N_("Topics"), "timeline": N_("Timeline"), "people": N_("People"),
+                     "glossary": N_("Glossary"), "terminology": N_("Terminology"),
+                     "claims": N_("Claims")}
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,10 @@ class Dates:
     changed: str = ""
 
 
+CHANGE_KINDS = {"update": N_("Outcome update"), "correction": N_("Correction"),
+                "new": N_("New record")}
+
+
 @dataclass(frozen=True)
 class Change:
     """One entry of the site's change log: an outcome update, a correction or a new record."""
@@ -68,13 +79,19 @@ class Change:
 
 @dataclass
 class Site:
+    """The site as one edition shows it: `records` with each text in the edition's language,
+    `raw` as editors wrote them (for the open data)."""
+
     today: datetime.date
     records: dict[str, list[Record]]
     vocabulary: Vocabulary
     schemas: Schemas
+    catalog: Catalog = field(default_factory=default_catalog)
+    raw: dict[str, list[Record]] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
     people: dict[str, dict] = field(default_factory=dict)
     glossary: list[dict] = field(default_factory=list)
+    terminology: list[dict] = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
     topics: dict[str, dict] = field(default_factory=dict)
     claims: list[dict] = field(default_factory=list)
@@ -124,22 +141,28 @@ class Site:
         return Counter(o.data["area"] for o in self.outcomes)
 
 
-def enrich(records: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schemas,
-           today: datetime.date, history: History | None = None) -> Site:
+def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schemas,
+           today: datetime.date, history: History | None = None,
+           catalog: Catalog | None = None) -> Site:
+    """The site as `catalog`'s edition shows it (the default edition when None)."""
+    catalog = catalog or default_catalog()
+    records = localize_records(raw, catalog.edition, catalog.gettext("not yet translated"))
+    vocabulary = vocabulary.localized(catalog.edition)
     site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas,
-                history=history or History(reason="no history was read"))
+                catalog=catalog, raw=raw, history=history or History(reason="no history was read"))
     data = {name: [r.data for r in rs] for name, rs in records.items()}
     site.sources = {s["id"]: s for s in sorted(data.get("sources", []),
                                                key=lambda s: (s["publisher"], s["published"]))}
     site.people = {p["id"]: p for p in data.get("people", [])}
     site.glossary = sorted(data.get("glossary", []), key=lambda g: g["term"].casefold())
+    site.terminology = data.get("terminology", [])
     site.timeline = sorted(data.get("timeline", []), key=lambda t: t["date"])
     site.topics = {t["id"]: t for t in data.get("topics", [])}
     site.claims = data.get("claims", [])
     site.visit = (data.get("visit") or [{}])[0]
     site.outcomes = sorted((outcome_view(r, vocabulary, today) for r in records.get("outcomes", [])),
                            key=lambda o: (o.data["announced"], o.data["title"]))
-    site.cited_by = _citations(records)
+    site.cited_by = _citations(records, catalog)
     site.corrections = sorted(data.get("corrections", []), key=lambda c: c["date"], reverse=True)
     site.searches = sorted(data.get("searches", []), key=lambda s: s["date"], reverse=True)
     for c in site.corrections:
@@ -184,7 +207,7 @@ def _changes(site: Site) -> list[Change]:
         for record in recs:
             added = site.dates[(name, record.id)].added
             if added:
-                citation = _place(name, record, ())
+                citation = _place(name, record, (), site.catalog)
                 changes.append(Change(added, "new", citation.label, citation.page,
                                       citation.anchor))
     return sorted(changes, key=lambda c: (c.date, c.kind, c.label), reverse=True)
@@ -197,8 +220,8 @@ def correction_target(site: Site, correction: dict) -> Citation:
     for key in PARTS.get(collection, ()):
         for i, item in enumerate(record.data[key]):
             if item["id"] == correction.get("part"):
-                return _place(collection, record, (key, i))
-    return _place(collection, record, ())
+                return _place(collection, record, (key, i), site.catalog)
+    return _place(collection, record, (), site.catalog)
 
 
 def outcome_view(record: Record, vocabulary: Vocabulary, today: datetime.date) -> OutcomeView:
@@ -218,17 +241,18 @@ def outcome_view(record: Record, vocabulary: Vocabulary, today: datetime.date) -
                        awaits_evidence=status.stage == "pending" and days > 0)
 
 
-def _citations(records: dict[str, list[Record]]) -> dict[str, list[Citation]]:
+def _citations(records: dict[str, list[Record]], catalog: Catalog) -> dict[str, list[Citation]]:
     """For each source id, every page and anchor whose records cite it, in site order."""
     cited: dict[str, list[Citation]] = {}
     for name, recs in records.items():
         for record in recs:
             for path, value in walk(record.data):
                 ids = value if path and path[-1] == "sources" and isinstance(value, list) else \
+                    list(value.values()) if path and path[-1] == "translation_sources" else \
                     [value] if path and path[-1] == "source" and isinstance(value, str) else []
                 if not ids:
                     continue
-                citation = _place(name, record, path)
+                citation = _place(name, record, path, catalog)
                 for source_id in ids:
                     bucket = cited.setdefault(source_id, [])
                     if citation not in bucket:
@@ -236,28 +260,43 @@ def _citations(records: dict[str, list[Record]]) -> dict[str, list[Citation]]:
     return cited
 
 
-def _place(name: str, record: Record, path: tuple) -> Citation:
-    """Where a cited value is shown: its page, anchor and a label for the sources page."""
+def _place(name: str, record: Record, path: tuple, catalog: Catalog) -> Citation:
+    """Where a cited value is shown: its page, anchor and a label for the sources page, in the
+    catalog's edition's language."""
+    _ = catalog.gettext
     data = record.data
     collection = BY_NAME[name]
     if name == "topics":
-        page, _ = place("topic", data["id"])
+        page, _anchor = place("topic", data["id"])
         if path[:1] == ("sections",):
             section = data["sections"][path[1]]
             return Citation(page, section["id"], f"{data['title']}: {section['title']}")
         if path[:1] == ("perspectives",):
-            return Citation(page, PERSPECTIVES, f"{data['title']}: perspectives")
+            return Citation(page, PERSPECTIVES,
+                            _("%(title)s: perspectives") % {"title": data["title"]})
         return Citation(page, "", data["title"])
     if name == "visit":
         if path[:1] in (("tour",), ("itinerary",)):
             item = data[path[0]][path[1]]
             kind = "stop" if path[0] == "tour" else "event"
             label = item.get("title") or f"{item['place']} ({item['start']})"
-            return Citation(*place(kind, item["id"]), f"The visit: {label}")
-        return Citation(*place("visit"), "Home: at a glance")
-    if name in ("corrections", "searches"):
-        what = "Corrections" if name == "corrections" else "Search log"
-        return Citation(*place(collection.kind, data["id"]), f"{what}: {data['date']}")
-    title = data.get("title") or data.get("name") or data.get("term") or data.get("claim", "")
-    label = f"{name.capitalize()}: {title}" if len(title) < 90 else f"{name.capitalize()}: {title[:87]}..."
-    return Citation(*place(collection.kind, data["id"]), label)
+            return Citation(*place(kind, item["id"]), _("The visit: %(label)s") % {"label": label})
+        return Citation(*place("visit"), _("Home: at a glance"))
+    if name == "corrections":
+        return Citation(*place(collection.kind, data["id"]),
+                        _("Corrections: %(date)s") % {"date": data["date"]})
+    if name == "searches":
+        return Citation(*place(collection.kind, data["id"]),
+                        _("Search log: %(date)s") % {"date": data["date"]})
+    title = str(data.get("title") or data.get("name") or data.get("term") or
+                data.get("claim") or _first_name(data, catalog.edition))
+    if len(title) >= 90:
+        title = title[:87] + "..."
+    return Citation(*place(collection.kind, data["id"]),
+                    f"{_(COLLECTION_LABELS[name])}: {title}")
+
+
+def _first_name(data: dict, edition: str) -> str:
+    """A terminology entry's full name in the edition's language."""
+    names = data.get("names", {})
+    return (names.get(edition) or names.get("en") or [""])[0]

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .editions import Catalog, load_catalogs
 from .enrich import Site, enrich
 from .history import read_history
 from .loader import load_document
@@ -40,6 +41,7 @@ class Validated:
     records: dict[str, list[Record]]
     schemas: Schemas
     vocabulary: Vocabulary | None
+    catalogs: dict[str, Catalog] = field(default_factory=dict)  # by edition
 
 
 def validate(root: Path, today: datetime.date | None = None) -> Validated:
@@ -63,19 +65,26 @@ def validate(root: Path, today: datetime.date | None = None) -> Validated:
             records[collection.name].append(record)
             if is_valid:
                 valid[collection.name].append(record)
-    check_across(Context(records, valid, today), report)
-    return Validated(report, records, schemas, vocabulary)
+    check_across(Context(records, valid, today, tuple(vocabulary.editions)), report)
+    catalogs = load_catalogs(root, vocabulary.editions, report)
+    return Validated(report, records, schemas, vocabulary, catalogs)
 
 
-def load_site(root: Path, today: datetime.date | None = None) -> Site:
-    """The validated, enriched site, with each record's dates from git history."""
+def load_site(root: Path, today: datetime.date | None = None, edition: str = "") -> Site:
+    """The validated, enriched site as `edition` shows it (the default edition when empty),
+    with each record's dates from git history."""
     today = today or build_date()
     result = validate(root, today)
     if result.report:
         raise DataError(result.report)
+    editions = result.vocabulary.editions
+    if edition and edition not in editions:
+        result.report.add("mkdocs.yml", 1, 1, f"extra.edition '{edition}' is not an edition of "
+                          f"the vocabulary ({', '.join(editions)})")
+        raise DataError(result.report)
     lists = [c.path for c in COLLECTIONS if c.layout == "list"]
     return enrich(result.records, result.vocabulary, result.schemas, today,
-                  read_history(Path(root), lists))
+                  read_history(Path(root), lists), result.catalogs[edition or editions[0]])
 
 
 def find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:

@@ -16,21 +16,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .editions import Catalog, default_catalog, lang_span
 from .markup import inline_tokens, markdown_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
-def human_date(value: str) -> str:
-    """2026-01-16 → 16 January 2026; 2000-08 → August 2000; 2000 → 2000."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return value
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
 
 def plain_text(text: str) -> str:
     """Text without its inline Markdown, for attributes such as title and meta descriptions."""
@@ -47,30 +36,39 @@ class Segment:
 
 
 class Terms:
-    """Finds glossary terms (case-sensitive, whole words) in text, for abbreviations.
+    """Finds glossary terms (case-sensitive) in text, for abbreviations.
 
-    Terms are looked up by the word they start with, so finding them takes time in proportion
-    to the text, not to the number of terms (a regex with one branch per term tries every
-    branch at every position); the longest term that starts at a place wins."""
+    A term in Latin letters is found as whole words; one in Japanese script (which has no
+    spaces between words) wherever it appears. Terms are looked up by their first word (or
+    first character), so finding them takes time in proportion to the text, not to the number
+    of terms (a regex with one branch per term tries every branch at every position); the
+    longest term that starts at a place wins."""
 
     def __init__(self, glossary: list[dict]):
-        self.titles = {g["term"]: plain_text(g.get("expansion") or g["definition"])
+        self.titles = {str(g["term"]): plain_text(g.get("expansion") or g["definition"])
                        for g in glossary}
         self.starting: dict[str, list[str]] = {}  # first word -> its terms, longest first
+        firsts = set()
         for term in sorted(self.titles, key=len, reverse=True):
-            first = _WORD.match(term)  # None for a term validation refuses: never marked
-            if first:
-                self.starting.setdefault(first.group(), []).append(term)
+            word = _WORD.match(term)
+            if word:
+                self.starting.setdefault(word.group(), []).append(term)
+            elif term and not term[0].isascii():  # Japanese script: by its first character
+                firsts.add(term[0])
+                self.starting.setdefault(term[0], []).append(term)
+        others = f"|[{re.escape(''.join(sorted(firsts)))}]" if firsts else ""
+        self.starts = re.compile(_WORD_START.pattern + others)
 
     def find(self, text: str):
         """(start, end, term) for each glossary term in `text`, in order."""
         end = 0
-        for word in _WORD_START.finditer(text):
+        for word in self.starts.finditer(text):
             if word.start() < end:
                 continue
             for term in self.starting.get(word.group(), ()):
                 after = word.start() + len(term)
-                if text.startswith(term, word.start()) and not _WORD_GOES_ON.match(text, after):
+                if text.startswith(term, word.start()) and not (
+                        _WORD.match(term[-1]) and _WORD_GOES_ON.match(text, after)):
                     yield word.start(), after, term
                     end = after
                     break
@@ -93,11 +91,11 @@ class Terms:
         return sorted({term: self.titles[term] for _, _, term in self.find(text)}.items())
 
 
-# A glossary term starts with a letter or digit (the schema says so) and is a whole word: not
-# preceded or followed by a letter, digit or hyphen.
-_WORD = re.compile(r"\w+")
-_WORD_START = re.compile(r"(?<![\w-])\w+")
-_WORD_GOES_ON = re.compile(r"[\w-]")
+# A term in Latin letters starts with a letter or digit (the schema says so) and is a whole
+# word: not preceded or followed by a letter, digit or hyphen.
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_WORD_START = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z0-9]+")
+_WORD_GOES_ON = re.compile(r"[A-Za-z0-9-]")
 
 
 @dataclass(frozen=True)
@@ -112,9 +110,10 @@ class Cite:
 class Citations:
     """The sources one page cites, numbered in order of first use, Wikipedia-style."""
 
-    def __init__(self, sources: dict[str, dict], language: str = "en"):
+    def __init__(self, sources: dict[str, dict], catalog: Catalog | None = None):
         self.sources = sources
-        self.language = language  # the page's: a source in another language says which
+        self.catalog = catalog or default_catalog()
+        self.language = self.catalog.edition  # the page's: a source in another language says which
         self.numbers: dict[str, int] = {}
         self.uses: dict[str, int] = {}
 
@@ -124,7 +123,8 @@ class Citations:
             number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
             self.uses[source_id] = self.uses.get(source_id, 0) + 1
             source = self.sources[source_id]
-            tip = f"{source['title']} ({source['publisher']}, {human_date(source['published'])})"
+            tip = f"{source['title']} ({source['publisher']}, " \
+                f"{self.catalog.date(source['published'])})"
             marks.append(Cite(number, self.uses[source_id], tip))
         return marks
 
@@ -144,19 +144,28 @@ def _letter(use: int) -> str:
 class Renderer:
     """Owns the template environment; one per build."""
 
-    def __init__(self, terms: Terms):
+    def __init__(self, terms: Terms, catalog: Catalog | None = None):
         self.terms = terms
+        self.catalog = catalog = catalog or default_catalog()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
-        self.env.globals.update(tokens=self.tokens, block=self.render)
-        self.env.filters.update(date=human_date, plain=plain_text,
-                                md=lambda text: Markup(markdown_escape(text)))
-        self.env.filters["inline"] = self.env.get_template("inline.html").module.inline
+        self.env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
+        self.env.globals.update(tokens=self.tokens, block=self.render, edition=catalog.edition)
+        self.env.filters.update(date=catalog.date, plain=plain_text,
+                                md=lambda text: lang_span(text, markdown_escape(text)),
+                                inline=self.inline)
+        self._inline = self.env.get_template("inline.html").module.inline
+
+    def inline(self, text: str) -> Markup:
+        """Inline Markdown from data as safe HTML, marked with its language when that is not
+        the page's."""
+        return lang_span(text, self._inline(text))
 
     def tokens(self, text: str) -> list[tuple]:
         """The inline pieces of a text, each with its glossary segments, for inline.html."""

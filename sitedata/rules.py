@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from .editions import is_local, is_quoted
 from .markup import text_problems, url_problem
 from .problems import Report, path_name
 from .records import Record
@@ -25,7 +26,7 @@ MAX_QUOTE_WORDS = 40
 HTTPS_ASCII = re.compile(r"https://[!-~]+")  # the schema's url pattern
 
 # Keys whose values refer to other records, and the collection they refer to.
-REFERENCE_KEYS = {"sources": "sources", "source": "sources", "speaker": "people",
+REFERENCE_KEYS = {"sources": "sources", "source": "sources", "translation_sources": "sources", "speaker": "people",
                   "participants": "people", "visitor": "people", "outcome": "outcomes",
                   "related": "glossary"}
 
@@ -38,6 +39,7 @@ class Context:
     records: dict[str, list[Record]]
     valid: dict[str, list[Record]]
     today: datetime.date
+    editions: tuple[str, ...] = ("en",)  # the default edition first
 
     def ids(self, collection: str) -> set[str]:
         return {r.id for r in self.records.get(collection, []) if r.id}
@@ -235,7 +237,8 @@ def _references(record: Record) -> Iterator[tuple[tuple, str, str]]:
     """(path, collection, id) for every id the record refers to."""
     for path, value in _strings(record.walk()):
         last = path[-1] if path else ""
-        key = path[-2] if isinstance(last, int) and len(path) > 1 else last
+        key = path[-2] if len(path) > 1 and (isinstance(last, int) or
+                                             path[-2] == "translation_sources") else last
         if key in REFERENCE_KEYS:
             yield path, REFERENCE_KEYS[key], value
 
@@ -306,6 +309,69 @@ def _check_part(record: Record, target: str, found: Record, report: Report) -> N
              f"{where} of that record")
 
 
+def _local_texts(record: Record) -> Iterator[tuple[tuple, dict]]:
+    """Every text kept in each edition's language in a record, with its path."""
+    return ((path, value) for path, value in record.walk() if is_local(value, path))
+
+
+def check_translations(context: Context, report: Report) -> None:
+    """Every reader-visible text is in every edition's language, and every quotation has this
+    site's translation into each edition's language but its own (English included), unless the record says it is
+    not yet translated into that edition; a record marked so has something left to translate."""
+    others = context.editions[1:]
+    for records in context.valid.values():
+        for record in records:
+            pending = set(record.data.get("untranslated", []))
+            missing: set[str] = set()
+            gaps = [(path, edition, "text") for path, text in _local_texts(record)
+                    for edition in others if edition not in text]
+            gaps += [(path + ("translation",), edition, "translation")
+                     for path, value in record.walk() if is_quoted(value)
+                     for edition in context.editions
+                     if value["language"] != edition and edition not in value.get("translation", {})]
+            for path, edition, what in gaps:
+                missing.add(edition)
+                if edition not in pending:
+                    _add(report, record, path, f"{path_name(path)} has no {edition} {what}; add "
+                         f"{edition}: (or mark the record untranslated: [{edition}] until it is "
+                         "translated)")
+            for edition in sorted(pending - missing):
+                _add(report, record, ("untranslated",), f"untranslated lists {edition}, but every "
+                     f"text has its {edition} version; take {edition} out of untranslated")
+
+
+def _names(form: str, text: str) -> bool:
+    """Whether `text` has `form` as whole words (a quick test first: most texts have not)."""
+    return form in text and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) is not None
+
+
+def check_terminology(context: Context, report: Report) -> None:
+    """A text whose English names a meeting, mechanism, office, document or place of the
+    terminology list, or a person, uses one of that name's forms in each other edition's text:
+    the translations follow the list."""
+    names = [(f"data/terminology.yaml: {r.id}", r.data["names"])
+             for r in context.valid.get("terminology", [])]
+    for person in context.valid.get("people", []):
+        forms: dict[str, list[str]] = {}
+        for key in ("name", "short_name"):
+            for edition, form in person.data.get(key, {}).items():
+                forms.setdefault(edition, []).append(form)
+        names.append((f"data/people/{person.id}.yaml", forms))
+    for records in context.valid.values():
+        for record in records:
+            for path, text in _local_texts(record):
+                for where, forms in names:
+                    used = next((f for f in forms["en"] if _names(f, text["en"])), None)
+                    if used is None:
+                        continue
+                    for edition, translated in text.items():
+                        wanted = forms.get(edition, ())
+                        if edition != "en" and wanted and not any(f in translated for f in wanted):
+                            _add(report, record, path + (edition,), f"{path_name(path)} names "
+                                 f"'{used}' in English, but its {edition} text has none of "
+                                 f"{', '.join(wanted)} ({where}); use one of them")
+
+
 def check_perspectives(context: Context, report: Report) -> None:
     """Each government's position cites at least one source from that government's side."""
     sources = context.sources()
@@ -342,6 +408,7 @@ RECORD_RULES: tuple[RecordRule, ...] = (
 )
 ACROSS_RULES: tuple[Callable[[Context, Report], None], ...] = (
     check_unique_ids, check_references, check_targets, check_perspectives, check_attribution,
+    check_translations, check_terminology,
 )
 
 

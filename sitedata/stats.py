@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .editions import is_local
 from .enrich import Site
 from .records import walk
 
@@ -90,7 +91,25 @@ def measure(site: Site) -> list[Figure]:
           for verdict in site.vocabulary.values("verdict")),
         Figure("people", len(site.people)),
         Figure("glossary terms", len(site.glossary)),
+        Figure("terminology entries (names in each edition's language)", len(site.terminology)),
+        *_coverage(site),
     ]
+    return figures
+
+
+def _coverage(site: Site) -> list[Figure]:
+    """For each edition but the default: records fully translated into it (the target: all),
+    and the share of texts that have its version."""
+    raw = [r for rs in site.raw.values() for r in rs]
+    texts = [value for r in raw for path, value in walk(r.data) if is_local(value, path)]
+    figures = []
+    for edition in site.vocabulary.editions[1:]:
+        done = [r for r in raw if edition not in r.data.get("untranslated", [])]
+        figures += [
+            Figure(f"records translated into {edition}", len(done), len(raw)),
+            Figure(f"texts with their {edition} version (%)",
+                   round(100 * sum(edition in t for t in texts) / max(len(texts), 1))),
+        ]
     return figures
 
 

@@ -16,23 +16,23 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import visuals
-from .enrich import OutcomeView, Site, correction_target
+from .enrich import CHANGE_KINDS, OutcomeView, Site, correction_target
+from .export import versions
 from .fields import field_table
 from .registry import BY_NAME, COLLECTIONS, PERSPECTIVES, anchor, feed_file, href, place
-from .render import Citations, Renderer, Terms, human_date
+from .render import Citations, Renderer, Terms
 
 WORDING_SIDES = ("india", "japan")  # the governments whose own wording an outcome records
-CHANGE_KINDS = {"update": "Outcome update", "correction": "Correction", "new": "New record"}
 
 
-def _period(year: int) -> tuple[str, str]:
+def _period(year: int, _) -> tuple[str, str]:
     """The timeline heading a year falls under, and its anchor."""
     if year >= 2020:
         return str(year), f"y{year}"
     if year >= 2000:
         decade = year - year % 10
         return f"{decade}–{decade + 9}", f"y{decade}s"
-    return "Before 2000", "before-2000"
+    return _("Before 2000"), "before-2000"
 
 
 class Views:
@@ -42,15 +42,20 @@ class Views:
         self.root = root
         self.repo_url = repo_url.rstrip("/")
         self.branch = branch
+        self.catalog = site.catalog
+        self._ = site.catalog.gettext
+        # From this edition's root to the site's (the default edition's), where the API is.
+        self.to_root = "" if site.catalog.edition == site.vocabulary.editions[0] else "../"
         self.terms = Terms(site.glossary)
-        self.renderer = Renderer(self.terms)
+        self.renderer = Renderer(self.terms, site.catalog)
         self.page = "index.md"
         self.prose = ""
-        self.citations = Citations(site.sources)
+        self.citations = Citations(site.sources, site.catalog)
         self.renderer.env.globals.update(
             cite=self.cite_marks, link=self.link, anchor=anchor, page_link=self.url,
             record_meta=self.record_meta,
             vocab=self.vocab, speakers={pid: p["name"] for pid, p in site.people.items()},
+            sources=site.sources,
             outcomes={o.id: o for o in site.outcomes},
             term_names={g["id"]: g["term"] for g in site.glossary})
 
@@ -60,7 +65,7 @@ class Views:
         """Begin a page; `prose`: its Markdown as written, whose glossary terms it defines."""
         self.page = src_path
         self.prose = prose
-        self.citations = Citations(self.site.sources)
+        self.citations = Citations(self.site.sources, self.catalog)
 
     def end_page(self) -> str:
         """Markdown appended to every page: its references, then the glossary abbreviations."""
@@ -122,24 +127,30 @@ class Views:
         return self.render("edit_data.html", links=links)
 
     def site_file(self, path: str, label: str = "") -> Markup:
-        """A link to a file the build writes outside docs/ (the API, the feeds)."""
-        return self.render("file_link.html", url=self.url(path), path=path, label=label)
+        """A link to a file the build writes outside docs/: the edition's feeds, or the API,
+        which is at the site's root whatever the edition."""
+        url = self.url(self.to_root + path if path.startswith("api/") else path)
+        return self.render("file_link.html", url=url, path=path, label=label)
 
-    def feed_link(self, path: str = "feed.xml",
-                  label: str = "Subscribe to outcome updates (Atom feed)") -> Markup:
+    def feed_link(self, path: str = "feed.xml", label: str = "") -> Markup:
+        """A link to an Atom feed; `label`, given in a page, is in that page's language."""
+        label = label or self._("Subscribe to outcome updates (Atom feed)")
         return self.render("feed_link.html", url=self.url(path), label=label)
 
     def record_meta(self, collection: str, record_id: str = "", part: str = "") -> Markup:
         """When a record was last verified and last changed, and its corrections, if any; for
         a part of a record (an itinerary event, a topic section), its corrections only."""
+        _, date = self._, self.catalog.date
         items = []
         dates = self.site.dates.get((collection, record_id)) if not part else None
         if dates and dates.verified:
-            read = "Last read" if collection == "sources" else "Last verified"
-            items.append({"text": f"{read} {human_date(dates.verified)}", "url": ""})
+            read = _("Last read %(date)s") if collection == "sources" else \
+                _("Last verified %(date)s")
+            items.append({"text": read % {"date": date(dates.verified)}, "url": ""})
         if dates and dates.changed:
-            items.append({"text": f"last changed {human_date(dates.changed)}", "url": ""})
-        items += [{"text": f"Corrected on {human_date(c['date'])}",
+            items.append({"text": _("last changed %(date)s") % {"date": date(dates.changed)},
+                          "url": ""})
+        items += [{"text": _("Corrected on %(date)s") % {"date": date(c["date"])},
                    "url": self.link("correction", c["id"])}
                   for c in self.site.corrections_of(collection, record_id, part)]
         return self.render("record_meta.html", items=items)
@@ -167,8 +178,8 @@ class Views:
             months.setdefault(change.date[:7], []).append(
                 {"change": change, "url": self.url(change.page, change.anchor)})
         return self.renderer.render_markdown(
-            "changes.md", kinds=CHANGE_KINDS,
-            months=[{"title": human_date(m), "anchor": f"m{m}", "changes": cs}
+            "changes.md", kinds={kind: self._(label) for kind, label in CHANGE_KINDS.items()},
+            months=[{"title": self.catalog.date(m), "anchor": f"m{m}", "changes": cs}
                     for m, cs in months.items()])
 
     def searches_list(self) -> Markup:
@@ -212,9 +223,10 @@ class Views:
     def tour_stops(self) -> list[dict]:
         stops = []
         for stop in self.site.visit["tour"]:
-            dates = human_date(stop["start"])
+            dates = self.catalog.date(stop["start"])
             if stop.get("end") and stop["end"] != stop["start"]:
-                dates += f" to {human_date(stop['end'])}"
+                dates = self._("%(start)s to %(end)s") % {
+                    "start": dates, "end": self.catalog.date(stop["end"])}
             stops.append({**stop, "dates": dates, "country": self.vocab.country[stop["country"]],
                           "is_india": stop["country"] == "india"})
         return stops
@@ -235,8 +247,7 @@ class Views:
         days: dict[str, dict] = {}
         for event in self.site.visit["itinerary"]:
             day = days.setdefault(event["date"], {
-                "date": event["date"], "anchor": anchor("day", event["date"]), "events": [],
-                "weekday": datetime.date.fromisoformat(event["date"]).strftime("%A")})
+                "date": event["date"], "anchor": anchor("day", event["date"]), "events": []})
             day["events"].append({**event, "people": [self.site.people[p]
                                                       for p in event["participants"]]})
         return self.renderer.render_markdown("itinerary.md", days=list(days.values()))
@@ -317,7 +328,7 @@ class Views:
         2020, each decade before, one "Before 2000"), so the table of contents can jump."""
         groups: dict[tuple[str, str], list[dict]] = {}
         for item in reversed(self.timeline_items()):
-            groups.setdefault(_period(int(item["date"][:4])), []).append(item)
+            groups.setdefault(_period(int(item["date"][:4]), self._), []).append(item)
         return self.renderer.render_markdown(
             "timeline.md", groups=[{"title": t, "anchor": a, "milestones": items}
                                    for (t, a), items in groups.items()])
@@ -364,11 +375,12 @@ class Views:
         table = field_table(self.site.schemas.bundled(BY_NAME[name].schema))
         return self.render("fields.html", **table)
 
-    def api_collections(self) -> Markup:
+    def api_collections(self, version: str = "v2") -> Markup:
+        folder = f"api/{version}"
         rows = [{"name": c.name, "count": len(self.site.records.get(c.name, [])),
-                 "data": f"api/v1/{c.name}.json", "schema": f"api/v1/{c.name}.schema.json",
-                 "data_url": self.url(f"api/v1/{c.name}.json"),
-                 "schema_url": self.url(f"api/v1/{c.name}.schema.json"), "path": c.path,
-                 "edit_url": f"{self.repo_url}/tree/{self.branch}/{c.path}"}
-                for c in COLLECTIONS]
-        return self.render("api.html", collections=rows)
+                 "data": f"{folder}/{c.name}.json", "schema": f"{folder}/{c.name}.schema.json",
+                 "data_url": self.url(f"{self.to_root}{folder}/{c.name}.json"),
+                 "schema_url": self.url(f"{self.to_root}{folder}/{c.name}.schema.json"),
+                 "path": c.path, "edit_url": f"{self.repo_url}/tree/{self.branch}/{c.path}"}
+                for c in COLLECTIONS if version in versions(c, self.site.schemas.folder)]
+        return self.render("api.html", collections=rows, folder=f"{folder}/")

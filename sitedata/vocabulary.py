@@ -14,7 +14,7 @@ vocabulary.meta.schema.json, and returns a `Vocabulary`, or None when it cannot 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jsonschema
@@ -30,7 +30,8 @@ META = "vocabulary.meta.schema.json"
 
 @dataclass(frozen=True)
 class Value:
-    """One value of a list, with everything needed to show it."""
+    """One value of a list, with everything needed to show it (in English; `labels` and
+    `descriptions` hold the other editions' by edition)."""
 
     value: str
     label: str
@@ -39,9 +40,19 @@ class Value:
     stage: str = ""  # statuses: pending, active or done
     marker: str = ""  # timeline tags: the dot's marker colour
     atlas: str = ""  # countries: the name in the map data
+    native: str = ""  # editions: the language's name in itself
+    locale: str = ""  # editions: og:locale
+    labels: tuple[tuple[str, str], ...] = ()
+    descriptions: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         return self.label
+
+    def label_in(self, edition: str) -> str:
+        return dict(self.labels).get(edition, self.label)
+
+    def description_in(self, edition: str) -> str:
+        return dict(self.descriptions).get(edition, self.description)
 
 
 class Vocabulary:
@@ -55,8 +66,20 @@ class Vocabulary:
     def values(self, name: str) -> list[str]:
         return list(self.lists[name])
 
+    @property
+    def editions(self) -> list[str]:
+        """The site's editions, the default (English, at the root) first."""
+        return list(self.lists["edition"])
+
     def label(self, name: str, value: str) -> str:
         return self.lists[name][value].label
+
+    def localized(self, edition: str) -> Vocabulary:
+        """The same lists with each value's label and description in `edition`'s language."""
+        return Vocabulary({name: {key: replace(value, label=value.label_in(edition),
+                                               description=value.description_in(edition))
+                                  for key, value in values.items()}
+                           for name, values in self.lists.items()})
 
 
 def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary | None:
@@ -85,6 +108,34 @@ def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary 
             values[entry["const"]] = Value(
                 entry["const"], entry["title"], entry.get("description", ""),
                 entry.get("x-icon", ""), entry.get("x-stage", ""), entry.get("x-marker", ""),
-                entry.get("x-atlas", entry["title"]))
+                entry.get("x-atlas", entry["title"]), entry.get("x-native", ""),
+                entry.get("x-locale", ""), tuple(entry.get("x-labels", {}).items()),
+                tuple(entry.get("x-descriptions", {}).items()))
         lists[name] = values
+    _check_translated(doc, lists, report)
     return Vocabulary(lists) if len(report) == before else None
+
+
+def _check_translated(doc, lists: dict[str, dict[str, Value]], report: Report) -> None:
+    """Every value has its label (and its description, if it has one) in every edition's
+    language, and names no edition that does not exist."""
+    editions = list(lists.get("edition", {}))
+    others = editions[1:]
+    for name, definition in doc.data["$defs"].items():
+        for i, entry in enumerate(definition["oneOf"]):
+            for field in ("x-labels", "x-descriptions"):
+                if field == "x-descriptions" and "description" not in entry:
+                    continue
+                given = entry.get(field, {})
+                for edition in others:
+                    if edition not in given:
+                        line, col = doc.mark(("$defs", name, "oneOf", i))
+                        report.add(FILE, line, col, f"{name} '{entry['const']}' has no {edition} "
+                                   f"{'label' if field == 'x-labels' else 'description'} "
+                                   f"({field}: {{{edition}: …}}); each edition needs one")
+                for edition in given:
+                    if edition not in editions:
+                        line, col = doc.mark(("$defs", name, "oneOf", i, field, edition),
+                                             key=True)
+                        report.add(FILE, line, col, f"{field} names '{edition}', which is not "
+                                   f"an edition ({', '.join(editions)})")

@@ -30,8 +30,9 @@ def examples(count: int) -> int:
 # What validation reads beside the data, copied at once; and what the command line and the build
 # need besides, copied only when a test runs them (most tests validate in process).
 SCHEMAS = "sitedata/schemas"
-PROJECT_FILES = ("mkdocs.yml", "macros.py", "CONTRIBUTING.md")
-PROJECT_DIRS = ("sitedata", "docs", "overrides")
+READ_WITH_DATA = (SCHEMAS, "sitedata/locale", "overrides")  # validation reads these too
+PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "CONTRIBUTING.md")
+PROJECT_DIRS = ("sitedata", "docs")
 
 
 class Project:
@@ -42,15 +43,15 @@ class Project:
         self.complete = False
 
     def copy_the_rest(self) -> None:
-        """The code, pages and map data, for the command line and the build (the schemas, which
-        a test may have changed, stay as they are)."""
+        """The code, pages and map data, for the command line and the build (the schemas and
+        catalogs, which a test may have changed, stay as they are)."""
         if self.complete:
             return
         for name in PROJECT_FILES:
             shutil.copy(ROOT / name, self.root / name)
         for name in PROJECT_DIRS:
             shutil.copytree(ROOT / name, self.root / name, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", "schemas"))
+                            ignore=shutil.ignore_patterns("__pycache__", "schemas", "locale"))
         (self.root / "node_modules").mkdir()
         (self.root / "node_modules" / "world-atlas").symlink_to(
             ROOT / "node_modules" / "world-atlas")
@@ -96,7 +97,8 @@ class Project:
 
 def copy_project(dest: Path, data: Path) -> Project:
     shutil.copytree(data, dest / "data")
-    shutil.copytree(ROOT / SCHEMAS, dest / SCHEMAS)
+    for name in READ_WITH_DATA:
+        shutil.copytree(ROOT / name, dest / name)
     return Project(dest)
 
 
