@@ -229,8 +229,11 @@ def check_unique_ids(context: Context, report: Report) -> None:
     """Ids are unique in each collection; glossary terms too."""
     for name, records in context.records.items():
         _unique(report, ((r, ("id",), r.id) for r in records if r.id), f"{name} id")
-    _unique(report, ((r, ("term",), r.data["term"]) for r in context.records.get("glossary", [])
-                     if isinstance(r.data.get("term"), str)), "glossary term")
+    glossary = context.records.get("glossary", [])
+    for edition in context.editions:
+        _unique(report, ((r, ("term", edition), r.data["term"][edition]) for r in glossary
+                         if isinstance(r.data.get("term"), dict)
+                         and isinstance(r.data["term"].get(edition), str)), "glossary term")
 
 
 def _references(record: Record) -> Iterator[tuple[tuple, str, str]]:

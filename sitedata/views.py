@@ -16,6 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import visuals
+from .editions import Text
 from .enrich import CHANGE_KINDS, OutcomeView, Site, correction_target
 from .export import versions
 from .fields import field_table
@@ -93,7 +94,7 @@ class Views:
                  "history_note",
                  "itinerary", "people_met", "outcome_overview", "outcome_sections",
                  "definitions", "topic_page", "timeline_graphic", "timeline_list",
-                 "people_list", "glossary_list", "source_sections", "source_counts",
+                 "people_list", "glossary_list", "terminology_list", "source_sections", "source_counts",
                  "claims_check", "since_report", "field_reference", "api_collections",
                  "edit_data", "feed_link", "site_file")
         return {name: getattr(self, name) for name in names}
@@ -341,6 +342,20 @@ class Views:
 
     def glossary_list(self) -> Markup:
         return self.render("glossary.html", terms=self.site.glossary)
+
+    def terminology_list(self) -> Markup:
+        """The terminology list by kind of name, each edition's forms in its own language."""
+        page = self.catalog.edition
+        kinds = list(self.vocab.name_kind)
+        entries = sorted(self.site.terminology,
+                         key=lambda e: (kinds.index(e["kind"]), e["names"]["en"][0].casefold()))
+        rows = [{"id": e["id"], "kind": self.vocab.name_kind[e["kind"]], "note": e.get("note"),
+                 "sources": e["sources"],
+                 "names": [[Text(name, edition, page) for name in e["names"].get(edition, [])]
+                           for edition in self.vocab.editions]}
+                for e in entries]
+        return self.render("terminology.html", rows=rows,
+                           editions=[self.vocab.edition[ed] for ed in self.vocab.editions])
 
     def source_sections(self) -> str:
         """Markdown: a section per kind of source, in the vocabulary's order, each source with

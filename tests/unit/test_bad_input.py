@@ -46,7 +46,7 @@ COUNTRIES = ("india, japan, china, united-states, australia, philippines, israel
              "qatar, united-kingdom, france, singapore, south-africa, international")
 OUTCOME = "outcomes/ai-dialogue.yaml"
 OUT = "data/" + OUTCOME + ":"
-DEFINITION = "definition: A standing group of officials."
+DEFINITION = "en: A standing group of officials."
 
 CASES = [
     # YAML syntax
@@ -63,19 +63,19 @@ CASES = [
     # duplicates
     Case("duplicate-key", [B + "10:1: duplicate key 'title' (first at line 3); YAML would "
          "silently keep only the last one"], source(SOURCE + "title: Again\n")),
-    Case("duplicate-id-in-list", ["data/glossary.yaml:8:7: glossary id 'quad' is used twice "
+    Case("duplicate-id-in-list", ["data/glossary.yaml:12:7: glossary id 'quad' is used twice "
          "(first at data/glossary.yaml:2); each must be unique"],
          edits=[edit("glossary.yaml", "- id: jwg", "- id: quad")]),
-    Case("term-not-a-word", ["data/glossary.yaml:9:9: term '#JWG' must start with a letter "
+    Case("term-not-a-word", ["data/glossary.yaml:14:9: term.en '#JWG' must start with a letter "
          "or a digit (terms are found as whole words)"],
-         edits=[edit("glossary.yaml", "term: JWG", "term: '#JWG'")]),
-    Case("duplicate-glossary-term", ["data/glossary.yaml:9:9: glossary term 'Quad' is used twice "
-         "(first at data/glossary.yaml:3); each must be unique"],
-         edits=[edit("glossary.yaml", "term: JWG", "term: Quad")]),
+         edits=[edit("glossary.yaml", "en: JWG", "en: '#JWG'")]),
+    Case("duplicate-glossary-term", ["data/glossary.yaml:14:9: glossary term 'Quad' is used twice "
+         "(first at data/glossary.yaml:4); each must be unique"],
+         edits=[edit("glossary.yaml", "en: JWG", "en: Quad")]),
     Case("duplicate-id-inside-a-record", [
-        "data/corrections.yaml:12:9: part 'metro' is not in the itinerary or tour of that record",
-        "data/visit.yaml:44:9: itinerary id 'dialogue' is used twice (first at "
-        "data/visit.yaml:32); each must be unique"],
+        "data/corrections.yaml:15:9: part 'metro' is not in the itinerary or tour of that record",
+        "data/visit.yaml:56:9: itinerary id 'dialogue' is used twice (first at "
+        "data/visit.yaml:40); each must be unique"],
          edits=[edit("visit.yaml", "- id: metro", "- id: dialogue")]),
     Case("duplicate-id-across-files", [
         "data/people/copy.yaml:2:5: id 'host-one' must match the file name 'copy.yaml': rename "
@@ -86,9 +86,8 @@ CASES = [
     # fields and types
     Case("unknown-field", [B + "10:1: unknown field 'sorces'; allowed here: accessed, "
          "archived_url, author, country, id, kind, language, note, published, publisher, rerun_of, "
-         "title, "
-         "url"], source(SOURCE + "sorces: [x]\n")),
-    Case("unknown-field-with-hint", [OUT + "24:5: unknown field 'sorces' (did you mean "
+         "title, untranslated, url"], source(SOURCE + "sorces: [x]\n")),
+    Case("unknown-field-with-hint", [OUT + "30:5: unknown field 'sorces' (did you mean "
          "'sources'?); allowed here: date, sources, status, summary"],
          edits=[edit(OUTCOME, "    sources: [wire-report]", "    sorces: [wire-report]")]),
     Case("missing-field", [B + "2:1: missing the required field 'kind'"],
@@ -111,36 +110,37 @@ CASES = [
     Case("boolean-for-text", [B + "3:8: title must be text, not the boolean true; YAML read "
          "'true' as a value of another type: put it in quotes"],
          source(SOURCE.replace("title: T", "title: true"))),
-    Case("same-source-twice", ["data/glossary.yaml:6:12: sources lists the same value more than "
+    Case("same-source-twice", ["data/glossary.yaml:9:12: sources lists the same value more than "
          "once"], edits=[edit("glossary.yaml", "sources: [wire-report]",
                               "sources: [wire-report, wire-report]")]),
-    Case("no-tags", ["data/timeline.yaml:6:9: tags must list at least 1 item(s)"],
+    Case("no-tags", ["data/timeline.yaml:8:9: tags must list at least 1 item(s)"],
          edits=[edit("timeline.yaml", "tags: [bilateral]", "tags: []")]),
-    Case("latitude-out-of-range", ["data/visit.yaml:19:10: tour[0].lat 91 is out of range "
+    Case("latitude-out-of-range", ["data/visit.yaml:25:10: tour[0].lat 91 is out of range "
          "(maximum 90)"], edits=[edit("visit.yaml", "lat: 14.6", "lat: 91")]),
-    Case("longitude-out-of-range", ["data/visit.yaml:20:10: tour[0].lon -181 is out of range "
+    Case("longitude-out-of-range", ["data/visit.yaml:26:10: tour[0].lon -181 is out of range "
          "(minimum -180)"], edits=[edit("visit.yaml", "lon: 120.98", "lon: -181")]),
-    Case("empty-wording", [OUT + "7:10: wording must have at least 1 field(s)"],
+    Case("empty-wording", [OUT + "9:10: wording must have at least 1 field(s)"],
          edits=[edit(OUTCOME, "wording:\n  india:\n    text: launched the AI Dialogue\n"
-                     "    sources: [mea-briefing]", "wording: {}")]),
-    Case("missing-field-in-a-list-item", [OUT + "21:5: updates[1] is missing the required field "
-         "'summary'"], edits=[edit(OUTCOME, "    summary: The first meeting was held.\n", "")]),
-    Case("list-for-mapping", ["data/visit.yaml:32:5: itinerary[0] must be a mapping of fields, "
+                     "    language: en\n    sources: [mea-briefing]", "wording: {}")]),
+    Case("missing-field-in-a-list-item", [OUT + "26:5: updates[1] is missing the required field "
+         "'summary'"], edits=[edit(OUTCOME, "    summary:\n      en: The first meeting was held.\n", "")]),
+    Case("list-for-mapping", ["data/visit.yaml:40:5: itinerary[0] must be a mapping of fields, "
          "not a list"], edits=[edit("visit.yaml", "  - id: dialogue\n    date: 2026-01-16\n"
-                                    "    time: \"12:50\"\n    title: Strategic Dialogue\n"
-                                    "    place: New Delhi\n    participants: [visitor-one, "
-                                    "host-one]\n    summary: The two ministers held their "
-                                    "dialogue.\n    quote:\n      text: A short quotation.\n"
-                                    "      speaker: host-one\n      source: mea-briefing\n"
+                                    "    time: \"12:50\"\n    title:\n      en: Strategic "
+                                    "Dialogue\n    place:\n      en: New Delhi\n    participants: "
+                                    "[visitor-one, host-one]\n    summary:\n      en: The two "
+                                    "ministers held their dialogue.\n    quote:\n      text: A "
+                                    "short quotation.\n      language: en\n      speaker: "
+                                    "host-one\n      source: mea-briefing\n"
                                     "    sources: [mea-briefing]\n", "  - [a, b]\n")]),
     Case("entries-without-ids", [
         "data/glossary.yaml:2:3: missing the required field 'id'",
-        "data/glossary.yaml:7:3: missing the required field 'id'",
-        "data/glossary.yaml:11:13: related[0] refers to 'quad', which does not exist (no entry "
+        "data/glossary.yaml:11:3: missing the required field 'id'",
+        "data/glossary.yaml:18:13: related[0] refers to 'quad', which does not exist (no entry "
         "with that id in data/glossary.yaml)"],
          edits=[edit("glossary.yaml", "- id: quad\n  term", "- term"),
                 edit("glossary.yaml", "- id: jwg\n  term", "- term")]),
-    Case("wording-too-long", [OUT + "9:11: wording.india.text quotes 41 words; keep quotations to "
+    Case("wording-too-long", [OUT + "11:11: wording.india.text quotes 41 words; keep quotations to "
          "40 words and paraphrase the rest"],
          edits=[edit(OUTCOME, "text: launched the AI Dialogue", "text: " + " ".join(["w"] * 41))]),
     Case("archived-url-with-credentials", [B + "10:15: archived_url 'https://u:p@archive.example"
@@ -150,7 +150,7 @@ CASES = [
          "a" * 52 + "' must not carry a user name or password"],
          source(SOURCE.replace("https://example.org/a/b", "https://user:pw@example.org/" +
                                "a" * 60))),
-    Case("no-sources", ["data/glossary.yaml:6:12: sources must cite at least one source id "
+    Case("no-sources", ["data/glossary.yaml:9:12: sources must cite at least one source id "
          "from data/sources/"], edits=[edit("glossary.yaml", "sources: [wire-report]",
                                             "sources: []")]),
     # dates
@@ -167,61 +167,61 @@ CASES = [
          "2026-01-01"], source(SOURCE + "accessed: 2025-12-31\n")),
     Case("published-in-future", [B + "6:12: published 2026-11-26 is in the future (today is "
          "2026-11-25)"], source(SOURCE.replace("published: 2026-01-01", "published: 2026-11-26"))),
-    Case("update-in-future", [OUT + "15:15: last_checked 2026-11-25 is before the latest update "
-         "(2026-11-26); set it to the day you last looked", OUT + "21:11: updates[1].date "
+    Case("update-in-future", [OUT + "19:15: last_checked 2026-11-25 is before the latest update "
+         "(2026-11-26); set it to the day you last looked", OUT + "26:11: updates[1].date "
          "2026-11-26 is in the future (today is 2026-11-25)"],
          edits=[edit(OUTCOME, "- date: 2026-04-20", "- date: 2026-11-26")]),
-    Case("deadline-before-announcement", [OUT + "13:7: deadline.by 2026-01-15 is before the "
+    Case("deadline-before-announcement", [OUT + "17:7: deadline.by 2026-01-15 is before the "
          "announcement (2026-01-16)"], edits=[edit(OUTCOME, "by: 2026-04-30", "by: 2026-01-15")]),
-    Case("first-update-before-announcement", [OUT + "17:11: updates[0].date 2026-01-15 is before "
+    Case("first-update-before-announcement", [OUT + "21:11: updates[0].date 2026-01-15 is before "
          "announced (2026-01-16); keep the log oldest first"],
          edits=[edit(OUTCOME, "- date: 2026-01-16", "- date: 2026-01-15")]),
     Case("visit-ends-before-it-starts", [
-        "data/visit.yaml:5:6: end 2026-01-14 is before start 2026-01-15",
-        "data/visit.yaml:33:11: itinerary[0].date 2026-01-16 is outside the visit (2026-01-15 to "
+        "data/visit.yaml:6:6: end 2026-01-14 is before start 2026-01-15",
+        "data/visit.yaml:41:11: itinerary[0].date 2026-01-16 is outside the visit (2026-01-15 to "
         "2026-01-14)",
-        "data/visit.yaml:45:11: itinerary[1].date 2026-01-17 is outside the visit (2026-01-15 to "
+        "data/visit.yaml:57:11: itinerary[1].date 2026-01-17 is outside the visit (2026-01-15 to "
         "2026-01-14)"], edits=[edit("visit.yaml", "end: 2026-01-17\noverview",
                                     "end: 2026-01-14\noverview")]),
-    Case("event-before-visit", ["data/visit.yaml:33:11: itinerary[0].date 2026-01-14 is outside "
+    Case("event-before-visit", ["data/visit.yaml:41:11: itinerary[0].date 2026-01-14 is outside "
          "the visit (2026-01-15 to 2026-01-17)"],
          edits=[edit("visit.yaml", "date: 2026-01-16\n    time", "date: 2026-01-14\n    time")]),
-    Case("tour-stop-ends-before-it-starts", ["data/visit.yaml:26:10: tour[1].end 2026-01-14 is "
+    Case("tour-stop-ends-before-it-starts", ["data/visit.yaml:33:10: tour[1].end 2026-01-14 is "
          "before its start 2026-01-15"], edits=[edit("visit.yaml", "end: 2026-01-17\n    summary",
                                                      "end: 2026-01-14\n    summary")]),
-    Case("untimed-event-after-a-later-one", ["data/visit.yaml:45:11: itinerary[1] (2026-01-16 "
+    Case("untimed-event-after-a-later-one", ["data/visit.yaml:57:11: itinerary[1] (2026-01-16 "
          "12:50) is out of sequence: it comes after 2026-01-16 13:00; list events in the order "
          "they happened"], edits=[edit("visit.yaml", 'time: "12:50"', 'time: "13:00"'),
-                                  edit("visit.yaml", "date: 2026-01-17\n    title: Metro",
-                                       "date: 2026-01-16\n    time: '12:50'\n    title: Metro")]),
+                                  edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro",
+                                       "date: 2026-01-16\n    time: '12:50'\n    title:\n      en: Metro")]),
     Case("day-month-year", [B + "6:12: published '15/01/2026' must be a real date written "
          "YYYY-MM-DD, e.g. 2026-01-16"],
          source(SOURCE.replace("published: 2026-01-01", "published: 15/01/2026"))),
-    Case("update-after-last-checked", [OUT + "15:15: last_checked 2026-03-01 is before the latest "
+    Case("update-after-last-checked", [OUT + "19:15: last_checked 2026-03-01 is before the latest "
          "update (2026-04-20); set it to the day you last looked"],
          edits=[edit(OUTCOME, "last_checked: 2026-11-25", "last_checked: 2026-03-01")]),
-    Case("updates-out-of-order", [OUT + "21:11: updates[1].date 2026-01-10 is before "
+    Case("updates-out-of-order", [OUT + "26:11: updates[1].date 2026-01-10 is before "
          "updates[0].date (2026-01-16); keep the log oldest first"],
          edits=[edit(OUTCOME, "- date: 2026-04-20", "- date: 2026-01-10")]),
-    Case("date-in-future", [OUT + "15:15: last_checked 2027-01-01 is in the future (today is "
+    Case("date-in-future", [OUT + "19:15: last_checked 2027-01-01 is in the future (today is "
          "2026-11-25)"], edits=[edit(OUTCOME, "last_checked: 2026-11-25",
                                      "last_checked: 2027-01-01")]),
-    Case("itinerary-out-of-sequence", ["data/visit.yaml:45:11: itinerary[1] (2026-01-15) is out "
+    Case("itinerary-out-of-sequence", ["data/visit.yaml:57:11: itinerary[1] (2026-01-15) is out "
          "of sequence: it comes after 2026-01-16 12:50; list events in the order they happened"],
-         edits=[edit("visit.yaml", "date: 2026-01-17\n    title: Metro",
-                     "date: 2026-01-15\n    title: Metro")]),
-    Case("event-outside-visit", ["data/visit.yaml:45:11: itinerary[1].date 2026-01-19 is "
+         edits=[edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro",
+                     "date: 2026-01-15\n    title:\n      en: Metro")]),
+    Case("event-outside-visit", ["data/visit.yaml:57:11: itinerary[1].date 2026-01-19 is "
          "outside the visit (2026-01-15 to 2026-01-17)"],
-         edits=[edit("visit.yaml", "date: 2026-01-17\n    title: Metro",
-                     "date: 2026-01-19\n    title: Metro")]),
-    Case("tour-out-of-order", ["data/visit.yaml:25:12: tour[1].start 2026-01-15 is before the "
+         edits=[edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro",
+                     "date: 2026-01-19\n    title:\n      en: Metro")]),
+    Case("tour-out-of-order", ["data/visit.yaml:32:12: tour[1].start 2026-01-15 is before the "
          "previous stop's start (2026-01-18); list stops in order"],
-         edits=[edit("visit.yaml", "start: 2026-01-15\n    summary: Talks",
-                     "start: 2026-01-18\n    summary: Talks")]),
-    Case("role-ends-before-start", ["data/people/visitor-one.yaml:8:9: role ends (2024-01) "
+         edits=[edit("visit.yaml", "start: 2026-01-15\n    summary:\n      en: Talks",
+                     "start: 2026-01-18\n    summary:\n      en: Talks")]),
+    Case("role-ends-before-start", ["data/people/visitor-one.yaml:15:9: role ends (2024-01) "
          "before it starts (2025-10)"],
          edits=[edit("people/visitor-one.yaml", "from: 2025-10", "from: 2025-10\n    to: 2024-01")]),
-    Case("bad-time", ["data/visit.yaml:34:11: itinerary[0].time '25:00' must be a 24-hour time "
+    Case("bad-time", ["data/visit.yaml:42:11: itinerary[0].time '25:00' must be a 24-hour time "
          "written HH:MM in quotes, e.g. '10:30'"],
          edits=[edit("visit.yaml", 'time: "12:50"', 'time: "25:00"')]),
     # YAML 1.1 traps
@@ -252,32 +252,32 @@ CASES = [
                       "it in quotes if it is text: '.inf'"],
          source(SOURCE.replace("title: T", "title: .inf"))),
     # references
-    Case("unknown-source", ["data/glossary.yaml:6:13: sources[0] refers to 'wire-reprot', which "
+    Case("unknown-source", ["data/glossary.yaml:9:13: sources[0] refers to 'wire-reprot', which "
          "does not exist (no file data/sources/wire-reprot.yaml); did you mean 'wire-report'?"],
          edits=[edit("glossary.yaml", "sources: [wire-report]", "sources: [wire-reprot]")]),
-    Case("unknown-person", ["data/visit.yaml:48:20: itinerary[1].participants[0] refers to "
+    Case("unknown-person", ["data/visit.yaml:62:20: itinerary[1].participants[0] refers to "
          "'visitor-two', which does not exist (no file data/people/visitor-two.yaml); did you "
          "mean 'visitor-one'?"],
          edits=[edit("visit.yaml", "participants: [visitor-one]", "participants: [visitor-two]")]),
-    Case("unknown-speaker", ["data/visit.yaml:41:16: itinerary[0].quote.speaker refers to "
+    Case("unknown-speaker", ["data/visit.yaml:53:16: itinerary[0].quote.speaker refers to "
          "'nobody', which does not exist (no file data/people/nobody.yaml)"],
          edits=[edit("visit.yaml", "speaker: host-one", "speaker: nobody")]),
-    Case("unknown-outcome", ["data/claims.yaml:7:12: outcome refers to 'ai-dialog', which does "
+    Case("unknown-outcome", ["data/claims.yaml:9:12: outcome refers to 'ai-dialog', which does "
          "not exist (no file data/outcomes/ai-dialog.yaml); did you mean 'ai-dialogue'?",
-         "data/timeline.yaml:15:12: outcome refers to 'jwg', which does not exist (no file "
+         "data/timeline.yaml:22:12: outcome refers to 'jwg', which does not exist (no file "
          "data/outcomes/jwg.yaml)"],
          edits=[edit("claims.yaml", "outcome: ai-dialogue", "outcome: ai-dialog"),
                 edit("timeline.yaml", "outcome: ai-dialogue", "outcome: jwg")]),
-    Case("unknown-glossary-term", ["data/glossary.yaml:13:13: related[0] refers to 'qaud', which "
+    Case("unknown-glossary-term", ["data/glossary.yaml:20:13: related[0] refers to 'qaud', which "
          "does not exist (no entry with that id in data/glossary.yaml); did you mean 'quad'?"],
          edits=[edit("glossary.yaml", "related: [quad]", "related: [qaud]")]),
     # enumerations
-    Case("status-not-allowed", [OUT + "22:13: updates[1].status 'done' is not one of announced, "
+    Case("status-not-allowed", [OUT + "27:13: updates[1].status 'done' is not one of announced, "
          "in-progress, delivered, stalled" + VOCAB],
          edits=[edit(OUTCOME, "status: in-progress", "status: done")]),
     Case("kind-not-allowed", [B + "7:7: kind 'blog' is not one of official, news, analysis, "
          "reference" + VOCAB], source(SOURCE.replace("kind: news", "kind: blog"))),
-    Case("country-not-allowed", ["data/people/visitor-one.yaml:4:10: country 'germany' is not "
+    Case("country-not-allowed", ["data/people/visitor-one.yaml:9:10: country 'germany' is not "
          "one of " + COUNTRIES + VOCAB],
          edits=[edit("people/visitor-one.yaml", "country: japan", "country: germany")]),
     Case("number-for-vocabulary-value", [B + "7:7: kind must be text, not the number 5; YAML "
@@ -313,18 +313,18 @@ CASES = [
          "plain text or Markdown"], source(SOURCE.replace("title: T", "title: <script>x</script>"))),
     Case("img-onerror", [B + "3:8: title: raw HTML ('<img') is not allowed in data; write plain "
          "text or Markdown"], source(SOURCE.replace("title: T", "title: 'x <img src=x onerror=y>'"))),
-    Case("iframe", ["data/glossary.yaml:11:15: definition: raw HTML ('<iframe') is not allowed "
+    Case("iframe", ["data/glossary.yaml:18:9: definition.en: raw HTML ('<iframe') is not allowed "
          "in data; write plain text or Markdown"],
-         edits=[edit("glossary.yaml", DEFINITION, "definition: '<iframe src=x></iframe>'")]),
-    Case("markdown-script-link", ["data/glossary.yaml:11:15: definition: link target "
+         edits=[edit("glossary.yaml", DEFINITION, "en: '<iframe src=x></iframe>'")]),
+    Case("markdown-script-link", ["data/glossary.yaml:18:9: definition.en: link target "
          "'javascript:alert(1' must use https://, not javascript:"],
-         edits=[edit("glossary.yaml", DEFINITION, "definition: 'A [g](javascript:alert(1)) x.'")]),
-    Case("markdown-image", ["data/glossary.yaml:11:15: definition: Markdown images ('![') are "
+         edits=[edit("glossary.yaml", DEFINITION, "en: 'A [g](javascript:alert(1)) x.'")]),
+    Case("markdown-image", ["data/glossary.yaml:18:9: definition.en: Markdown images ('![') are "
          "not allowed: the site loads nothing from other hosts"],
-         edits=[edit("glossary.yaml", DEFINITION, "definition: 'A ![x](https://e.example/x.png)'")]),
-    Case("reference-definition", ["data/glossary.yaml:11:15: definition: reference-style link "
+         edits=[edit("glossary.yaml", DEFINITION, "en: 'A ![x](https://e.example/x.png)'")]),
+    Case("reference-definition", ["data/glossary.yaml:18:9: definition.en: reference-style link "
          "definitions ('[x]:') are not allowed; write [text](https://...)"],
-         edits=[edit("glossary.yaml", DEFINITION, 'definition: "[x]: https://e.example/"')]),
+         edits=[edit("glossary.yaml", DEFINITION, 'en: "[x]: https://e.example/"')]),
     Case("template-expression", [B + "3:8: title: template syntax ('{{') is not allowed in data: "
          "the site's macro engine would run it"],
          source(SOURCE.replace("title: T", 'title: "{{ config }}"'))),
@@ -367,23 +367,23 @@ CASES = [
     Case("stray-files", [
         "data/outcome.yaml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
-        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml, data/corrections.yaml, "
+        "data/people/<id>.yaml, data/glossary.yaml, data/terminology.yaml, data/claims.yaml, data/corrections.yaml, "
         "data/searches.yaml",
         "data/sources/x.yml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
-        "data/people/<id>.yaml, data/glossary.yaml, data/claims.yaml, data/corrections.yaml, "
+        "data/people/<id>.yaml, data/glossary.yaml, data/terminology.yaml, data/claims.yaml, data/corrections.yaml, "
         "data/searches.yaml"],
          {"data/outcome.yaml": "x: 1\n", "data/sources/x.yml": "id: x\n"}),
     Case("empty-collection", [
-        "data/claims.yaml:7:12: outcome refers to 'ai-dialogue', which does not exist (no file "
+        "data/claims.yaml:9:12: outcome refers to 'ai-dialogue', which does not exist (no file "
         "data/outcomes/ai-dialogue.yaml)",
         "data/outcomes/:1:1: folder data/outcomes/ has no <id>.yaml files; the site needs at "
         "least one",
         "data/searches.yaml:5:11: record 'ai-dialogue' does not exist in outcomes (no file "
         "data/outcomes/ai-dialogue.yaml)",
-        "data/searches.yaml:11:11: record 'ai-dialogue' does not exist in outcomes (no file "
+        "data/searches.yaml:13:11: record 'ai-dialogue' does not exist in outcomes (no file "
         "data/outcomes/ai-dialogue.yaml)",
-        "data/timeline.yaml:15:12: outcome refers to 'ai-dialogue', which does not exist (no "
+        "data/timeline.yaml:22:12: outcome refers to 'ai-dialogue', which does not exist (no "
         "file data/outcomes/ai-dialogue.yaml)"], {"data/" + OUTCOME: None}),
     # invisible characters
     Case("bidi-control", [B + "3:9: invisible bidirectional control U+202E is not allowed; "
@@ -404,25 +404,25 @@ CASES = [
     # data quoted in a message cannot break its line (and forge a GitHub workflow command)
     Case("line-break-in-key", [B + "10:1: unknown field 'x\\n::error file=README.md::forged'; "
          "allowed here: accessed, archived_url, author, country, id, kind, language, note, "
-         "published, publisher, rerun_of, title, url"],
+         "published, publisher, rerun_of, title, untranslated, url"],
          source(SOURCE + '"x\\n::error file=README.md::forged": 1\n')),
-    Case("line-break-in-reference", ["data/glossary.yaml:6:13: sources[0] 'x ::warning::forged' "
+    Case("line-break-in-reference", ["data/glossary.yaml:9:13: sources[0] 'x ::warning::forged' "
          "must be kebab-case (lower-case letters, digits and single hyphens, e.g. "
-         "'ai-dialogue')", "data/glossary.yaml:6:13: sources[0] refers to "
+         "'ai-dialogue')", "data/glossary.yaml:9:13: sources[0] refers to "
          "'x\\n::warning::forged', which does not exist (no file "
          "data/sources/x\\n::warning::forged.yaml)"],
          edits=[edit("glossary.yaml", "sources: [wire-report]",
                      'sources: ["x\\n::warning::forged"]')]),
     # editorial rules
-    Case("perspective-without-own-source", ["data/topics/quad.yaml:20:14: perspectives[0] gives "
+    Case("perspective-without-own-source", ["data/topics/quad.yaml:26:14: perspectives[0] gives "
          "china's view but cites no source from china (sources here are from: india)"],
          edits=[edit("topics/quad.yaml", "sources: [mfa-china-presser]", "sources: [wire-report]")]),
-    Case("quote-too-long", ["data/visit.yaml:40:13: itinerary[0].quote.text quotes 45 words; keep "
+    Case("quote-too-long", ["data/visit.yaml:51:13: itinerary[0].quote.text quotes 45 words; keep "
          "quotations to 40 words and paraphrase the rest"],
          edits=[edit("visit.yaml", "text: A short quotation.", "text: " + " ".join(["w"] * 45))]),
-    Case("analysis-without-whose", ["data/visit.yaml:10:11: significance[0] cites only analysis; "
+    Case("analysis-without-whose", ["data/visit.yaml:13:7: significance[0] cites only analysis; "
          "add 'whose:' to say whose analysis it is"],
-         edits=[edit("visit.yaml", "    whose: Example Institute\n", "")]),
+         edits=[edit("visit.yaml", "    whose:\n      en: Example Institute\n", "")]),
 ]
 
 
@@ -459,10 +459,10 @@ BOUNDARIES = {
         edit("visit.yaml", "date: 2026-01-16\n    time", "date: 2026-01-15\n    time")]),
     "a one-day visit and a one-day stop": ({}, [
         edit("visit.yaml", "start: 2026-01-15\nend: 2026-01-17", "start: 2026-01-16\nend: 2026-01-16"),
-        edit("visit.yaml", "date: 2026-01-17\n    title: Metro", "date: 2026-01-16\n    title: Metro"),
+        edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro", "date: 2026-01-16\n    title:\n      en: Metro"),
         edit("visit.yaml", "end: 2026-01-17\n    summary", "end: 2026-01-15\n    summary")]),
     "two events at the same time, the second untimed": ({}, [
-        edit("visit.yaml", "date: 2026-01-17\n    title: Metro", "date: 2026-01-16\n    title: Metro")]),
+        edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro", "date: 2026-01-16\n    title:\n      en: Metro")]),
     "two tour stops starting the same day": ({}, []),  # the fixture's stops both start 15 January
     "a role that ends the month it starts": ({}, [
         edit("people/visitor-one.yaml", "from: 2025-10", "from: 2025-10\n    to: 2025-10")]),
@@ -475,7 +475,7 @@ BOUNDARIES = {
     "an archived copy may be a home page": (
         {BAD: H + "id: bad\n" + SOURCE + "archived_url: https://archive.example.org/\n"}, []),
     "analysis cited beside another kind of source": ({}, [
-        edit("visit.yaml", "    whose: Example Institute\n    sources: [think-tank]",
+        edit("visit.yaml", "    whose:\n      en: Example Institute\n    sources: [think-tank]",
              "    sources: [think-tank, wire-report]")]),
 }
 
