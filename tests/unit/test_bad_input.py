@@ -469,9 +469,9 @@ BOUNDARIES = {
     "a quotation of exactly 40 words": ({}, [
         edit("visit.yaml", "text: A short quotation.", "text: " + " ".join(["w"] * 40))]),
     "a long statement is not a quotation": ({}, [
-        edit("visit.yaml", "text: The minister visited India from 15 to 17 January 2026.",
-             "text: " + " ".join(["w"] * 60)),
-        edit("topics/quad.yaml", "text: A summary point.", "text: " + " ".join(["w"] * 60))]),
+        edit("visit.yaml", "en: The minister visited India from 15 to 17 January 2026.",
+             "en: " + " ".join(["w"] * 60)),
+        edit("topics/quad.yaml", "en: A summary point.", "en: " + " ".join(["w"] * 60))]),
     "an archived copy may be a home page": (
         {BAD: H + "id: bad\n" + SOURCE + "archived_url: https://archive.example.org/\n"}, []),
     "analysis cited beside another kind of source": ({}, [

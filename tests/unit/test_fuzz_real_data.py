@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_DAY, ROOT, examples
+from conftest import FIXTURE_DAY, READ_WITH_DATA, ROOT, examples
 from sitedata import validate
 from sitedata.loader import load_document
 from sitedata.problems import Report
@@ -41,7 +41,8 @@ PLAIN_PROBLEM = re.compile(r"^x\.yaml:\d+:\d+: \S")
 def sandbox(tmp_path_factory):
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(ROOT / "data", root / "data")
-    shutil.copytree(ROOT / "sitedata/schemas", root / "sitedata/schemas")
+    for name in READ_WITH_DATA:
+        shutil.copytree(ROOT / name, root / name)
     return root
 
 

@@ -134,7 +134,7 @@ def test_load_site_gives_the_enriched_site_or_one_error_with_every_problem(proje
     site = load_site(project.root, FIXTURE_DAY)
     assert [o.id for o in site.outcomes] == ["ai-dialogue"] and site.today == FIXTURE_DAY
     project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
-    project.replace("data/glossary.yaml", "term: JWG", "term: Quad")
+    project.replace("data/glossary.yaml", "en: JWG", "en: Quad")
     with pytest.raises(DataError) as raised:
         load_site(project.root, FIXTURE_DAY)
     assert len(raised.value.report) == 2
@@ -180,10 +180,10 @@ def test_status_holds_since_the_earliest_update_of_its_unbroken_run(project):
     # announced → in-progress → in-progress: in progress since the first of the two.
     project.replace("data/outcomes/ai-dialogue.yaml", "sources: [mea-briefing]\n",
                     "sources: [mea-briefing]\n", )
-    project.replace("data/outcomes/ai-dialogue.yaml", "    summary: The first meeting was held.\n"
-                    "    sources: [wire-report]\n", "    summary: The first meeting was held.\n"
+    project.replace("data/outcomes/ai-dialogue.yaml", "      en: The first meeting was held.\n"
+                    "    sources: [wire-report]\n", "      en: The first meeting was held.\n"
                     "    sources: [wire-report]\n  - date: 2026-06-01\n    status: in-progress\n"
-                    "    summary: A second meeting.\n    sources: [wire-report]\n")
+                    "    summary:\n      en: A second meeting.\n    sources: [wire-report]\n")
     (outcome,) = enriched(project.root).outcomes
     assert (outcome.status.value, outcome.status_since, outcome.latest_evidence) == \
         ("in-progress", "2026-04-20", "2026-06-01")
@@ -221,8 +221,8 @@ def test_sources_know_every_place_that_cites_them(site):
 
 
 def test_a_long_title_is_shortened_where_it_is_cited(project):
-    project.replace("data/claims.yaml", "claim: The visit ran from 15 to 17 January 2026.",
-                    "claim: " + "x" * 89 + "yz")
+    project.replace("data/claims.yaml", "en: The visit ran from 15 to 17 January 2026.",
+                    "en: " + "x" * 89 + "yz")
     label = [c.label for c in enriched(project.root).cited_by["mofa-dialogue"]
              if c.page == "claims.md"]
     assert label == ["Claims: " + "x" * 87 + "..."]
@@ -310,7 +310,7 @@ def test_itinerary_has_a_heading_per_day_and_event(views):
     assert "### Friday 16 January 2026 { #day-2026-01-16 }" in markdown
     assert "#### Strategic Dialogue { #event-dialogue }" in markdown
     assert '<time datetime="2026-01-16T12:50+05:30">12:50 IST</time>' in markdown
-    assert "“A short quotation.”" in markdown
+    assert "<q>A short quotation.</q>" in markdown
 
 
 def test_outcome_sections_show_wording_deadline_status_and_log(views):
@@ -454,14 +454,14 @@ def test_records_are_put_in_reading_order(project):
     timeline = (project.root / "data/timeline.yaml").read_text().split("\n- id:")
     project.write("data/timeline.yaml", timeline[0] + "\n- id:" + timeline[2].rstrip("\n")
                   + "\n- id:" + timeline[1].rstrip("\n") + "\n")
-    project.replace("data/glossary.yaml", "term: JWG", "term: awg")
+    project.replace("data/glossary.yaml", "en: JWG", "en: awg")
     outcome = (project.root / "data/outcomes/ai-dialogue.yaml").read_text()
     project.write("data/outcomes/b-first.yaml", outcome.replace("id: ai-dialogue", "id: b-first")
-                  .replace("title: AI Dialogue", "title: B").replace("announced: 2026-01-16",
+                  .replace("en: AI Dialogue", "en: B").replace("announced: 2026-01-16",
                                                                       "announced: 2026-01-15"))
     project.write("data/outcomes/a-second.yaml", outcome.replace("id: ai-dialogue",
                                                                  "id: a-second")
-                  .replace("title: AI Dialogue", "title: Z"))
+                  .replace("en: AI Dialogue", "en: Z"))
     site = enriched(project.root)
     assert [t["id"] for t in site.timeline] == ["global-partnership", "dialogue-2026"]
     assert [g["term"] for g in site.glossary] == ["awg", "Quad"]

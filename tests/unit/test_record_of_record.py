@@ -34,9 +34,9 @@ def history_project(project):
     git(project.root, "init", "-q", "-b", "main")
     git(project.root, "add", "-A")
     git(project.root, "commit", "-q", "-m", "first", day="2026-11-01")
-    project.replace("data/glossary.yaml", "definition: A standing group of officials.",
-                    "definition: A standing group of officials of both governments.")
-    project.replace("data/people/host-one.yaml", "name: Host One", "name: Host One Jr")
+    project.replace("data/glossary.yaml", "en: A standing group of officials.",
+                    "en: A standing group of officials of both governments.")
+    project.replace("data/people/host-one.yaml", "en: Host One", "en: Host One Jr")
     git(project.root, "commit", "-q", "-am", "second", day="2026-11-20")
     return project
 
@@ -47,8 +47,8 @@ def test_history_dates_each_file_and_each_list_entry(history_project):
     assert history.added["data/people/host-one.yaml"] == "2026-11-01"
     assert history.changed["data/people/host-one.yaml"] == "2026-11-20"
     assert history.changed["data/people/visitor-one.yaml"] == "2026-11-01"
-    assert history.span("data/glossary.yaml", 2, 7) == ("2026-11-01", "2026-11-01")
-    assert history.span("data/glossary.yaml", 8, 14) == ("2026-11-01", "2026-11-20")
+    assert history.span("data/glossary.yaml", 2, 11) == ("2026-11-01", "2026-11-01")
+    assert history.span("data/glossary.yaml", 12, 22) == ("2026-11-01", "2026-11-20")
     site = load_site(history_project.root, FIXTURE_DAY)
     assert site.dates[("glossary", "quad")].changed == "2026-11-01"
     assert site.dates[("glossary", "jwg")].changed == "2026-11-20"
@@ -59,10 +59,10 @@ def test_history_dates_each_file_and_each_list_entry(history_project):
 
 
 def test_uncommitted_lines_have_no_date(history_project):
-    history_project.replace("data/glossary.yaml", "term: JWG", "term: JWGs")
+    history_project.replace("data/glossary.yaml", "en: JWG", "en: JWGs")
     history = read_history(history_project.root, LISTS)
-    assert history.lines["data/glossary.yaml"][8] == ""  # line 9, changed since the commit
-    assert history.span("data/glossary.yaml", 9, 9) == ("", "")
+    assert history.lines["data/glossary.yaml"][13] == ""  # line 14, changed since the commit
+    assert history.span("data/glossary.yaml", 14, 14) == ("", "")
 
 
 def test_a_shallow_clone_or_a_copy_has_no_dates_and_says_why(history_project, tmp_path):
@@ -145,18 +145,20 @@ def test_the_api_says_when_each_record_last_changed(history_project, tmp_path):
 
     from sitedata.export import write_api
     site = load_site(history_project.root, FIXTURE_DAY)
-    write_api(site, tmp_path, "2026-11-25T00:00:00Z")
-    glossary = json.loads((tmp_path / "glossary.json").read_text())
-    assert glossary["history"] == "" and glossary["schema_version"] == "1.1.0"
-    assert glossary["last_changed"] == {"jwg": "2026-11-20", "quad": "2026-11-01"}
-    assert all("last_changed" not in item for item in glossary["items"])  # records as written
+    for version, number in (("v1", "1.1.0"), ("v2", "2.0.0")):
+        write_api(site, tmp_path / version, "2026-11-25T00:00:00Z", version)
+        glossary = json.loads((tmp_path / version / "glossary.json").read_text())
+        assert glossary["history"] == "" and glossary["schema_version"] == number
+        assert glossary["last_changed"] == {"jwg": "2026-11-20", "quad": "2026-11-01"}
+        assert all("last_changed" not in item for item in glossary["items"])  # as written
 
 
-CORRECTION = ("- id: x\n  date: 2026-11-23\n  collection: {collection}\n{more}  wrong: w\n"
-              "  right: r\n  sources: [wire-report]\n")
+CORRECTION = ("- id: x\n  date: 2026-11-23\n  collection: {collection}\n{more}  wrong: {{en: w}}\n"
+              "  right: {{en: r}}\n  sources: [wire-report]\n  untranslated: [ja]\n")
 TARGET_CASES = {
     "unknown collection": ("nowhere", "  record: x\n", "5:15: collection 'nowhere' is not one of "
-                           "sources, outcomes, topics, visit, timeline, people, glossary, claims"),
+                           "sources, outcomes, topics, visit, timeline, people, glossary, terminology, "
+                           "claims"),
     "no such record": ("people", "  record: nobody\n", "6:11: record 'nobody' does not exist in "
                        "people (no file data/people/nobody.yaml)"),
     "a record named for the visit": ("visit", "  record: visit\n", "6:11: record: visit is one "
@@ -185,24 +187,24 @@ def test_logs_are_not_dated_in_the_future_nor_records_verified_there(project):
     project.replace("data/people/host-one.yaml", "last_verified: 2026-11-20",
                     "last_verified: 2026-11-26")
     assert project.problems() == [
-        "data/corrections.yaml:10:9: date 2026-11-26 is in the future (today is 2026-11-25)",
-        "data/people/host-one.yaml:8:16: last_verified 2026-11-26 is in the future (today is "
+        "data/corrections.yaml:13:9: date 2026-11-26 is in the future (today is 2026-11-25)",
+        "data/people/host-one.yaml:10:16: last_verified 2026-11-26 is in the future (today is "
         "2026-11-25)"]
 
 
 def test_a_search_is_about_an_outcome_or_a_topic(project):
     project.replace("data/searches.yaml", "collection: outcomes\n  record: ai-dialogue\n  "
-                    "looked_for: A second", "collection: sources\n  record: ai-dialogue\n  "
-                    "looked_for: A second")
+                    "looked_for:\n    en: A second", "collection: sources\n  record: ai-dialogue\n  "
+                    "looked_for:\n    en: A second")
     assert project.problems() == [
         "data/searches.yaml:4:15: collection 'sources' is not one of outcomes, topics"]
 
 
 def test_a_search_that_found_something_cites_it(project):
-    project.replace("data/searches.yaml", "  found: The first meeting was held.\n  sources: "
-                    "[wire-report]\n", "  found: The first meeting was held.\n")
+    project.replace("data/searches.yaml", "    en: The first meeting was held.\n  sources: "
+                    "[wire-report]\n", "    en: The first meeting was held.\n")
     assert project.problems() == [
-        "data/searches.yaml:8:3: has 'found' but no 'sources'; give both or neither"]
+        "data/searches.yaml:10:3: has 'found' but no 'sources'; give both or neither"]
 
 
 def test_stats_count_copies_and_verified_records(project):
@@ -216,7 +218,7 @@ def test_stats_count_copies_and_verified_records(project):
     site = load_site(project.root, FIXTURE_DAY)
     figures = {f.name: f.value for f in measure(site)}
     assert figures["statements resting only on copies (re-runs of another's report)"] == 1
-    assert figures["records verified against their sources (last_verified set)"] == 12
+    assert figures["records verified against their sources (last_verified set)"] == 13
     assert figures["corrections logged"] == 2 and figures["searches logged"] == 2
     stale = enrich(site.records, site.vocabulary, site.schemas,
                    datetime.date(2027, 12, 1), site.history)

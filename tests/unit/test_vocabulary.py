@@ -15,7 +15,7 @@ from sitedata.registry import SCHEMA_DIR
 from sitedata.schema import Schemas
 
 VOCABULARY = f"{SCHEMA_DIR}/vocabulary.schema.json"
-LAST_COUNTRY = '{"const": "international", "title": "International"}'
+LAST_COUNTRY = '{"const": "international", "title": "International", "x-labels": {"ja": "国際"}}'
 # The line an entry added after the last country lands on.
 NEW = 1 + next(i for i, line in enumerate(
     (ROOT / VOCABULARY).read_text(encoding="utf-8").splitlines(), start=1) if LAST_COUNTRY in line)
@@ -28,13 +28,15 @@ def add_country(project, entry: str) -> None:
 @pytest.mark.process
 def test_a_new_value_validates_renders_and_exports(tmp_path):
     project = copy_project(tmp_path, ROOT / "data")  # the real site: every page builds
-    add_country(project, '{"const": "germany", "title": "Germany"}')
+    add_country(project, '{"const": "germany", "title": "Germany", "x-labels": {"ja": "ドイツ"}}')
     project.replace("data/people/keiichi-ono.yaml", "country: japan", "country: germany")
     result = project.build(SITE_BUILD_DATE=datetime.date.today().isoformat())
     assert result.returncode == 0, result.stdout + result.stderr
     site = project.root / "site"
     assert "Keiichi Ono <span class=\"ij-muted\">(Germany)</span>" in \
         (site / "people/index.html").read_text(encoding="utf-8")
+    assert "<span class=\"ij-muted\">（ドイツ）</span>" in \
+        (site / "ja/people/index.html").read_text(encoding="utf-8")
     people = json.loads((site / "api/v1/people.json").read_text(encoding="utf-8"))
     assert {p["id"]: p["country"] for p in people["items"]}["keiichi-ono"] == "germany"
     schema = json.loads((site / "api/v1/people.schema.json").read_text(encoding="utf-8"))
@@ -45,11 +47,15 @@ def test_a_new_value_validates_renders_and_exports(tmp_path):
 VOCABULARY_CASES = {
     "no label": ('{"const": "germany"}', f"{NEW}:9: $defs.country.oneOf[14] is missing the "
                                          "required field 'title'"),
-    "defined twice": ('{"const": "india", "title": "India again"}',
+    "no Japanese label": ('{"const": "germany", "title": "Germany"}',
+                          f"{NEW}:9: country 'germany' has no ja label (x-labels: {{ja: …}}); "
+                          "each edition needs one"),
+    "defined twice": ('{"const": "india", "title": "India again", "x-labels": {"ja": "インド"}}',
                       f"{NEW}:19: country 'india' is defined twice; each value once"),
     "misspelt field": ('{"const": "germany", "title": "Germany", "x-atlass": "Germany"}',
                        f"{NEW}:50: unknown field 'x-atlass' (did you mean 'x-atlas'?); allowed "
-                       "here: const, description, title, x-atlas, x-icon, x-marker, x-stage"),
+                       "here: const, description, title, x-atlas, x-descriptions, x-icon, x-labels, "
+                       "x-locale, x-marker, x-native, x-stage"),
     "not kebab-case": ('{"const": "Germany", "title": "Germany"}',
                        f"{NEW}:19: $defs.country.oneOf[14].const 'Germany' must be kebab-case: "
                        "lower-case letters, digits and single hyphens, e.g. 'south-africa'"),
@@ -65,22 +71,22 @@ def test_a_value_without_what_it_needs_is_refused_at_its_place(project, entry, p
 
 
 def test_a_status_without_its_stage_and_icon_is_refused(project):
-    project.replace(VOCABULARY, ', "x-icon": "✕", "x-stage": "pending"}', "}")
+    project.replace(VOCABULARY, ', "x-icon": "✕", "x-stage": "pending",', ",")
     assert project.problems() == [
-        f"{VOCABULARY}:14:9: $defs.status.oneOf[3] is missing the required field 'x-icon'",
-        f"{VOCABULARY}:14:9: $defs.status.oneOf[3] is missing the required field 'x-stage'"]
+        f"{VOCABULARY}:23:9: $defs.status.oneOf[3] is missing the required field 'x-icon'",
+        f"{VOCABULARY}:23:9: $defs.status.oneOf[3] is missing the required field 'x-stage'"]
 
 
 @pytest.mark.process
 def test_every_kind_of_meta_schema_error_is_explained(project):
-    project.replace(VOCABULARY, '"x-icon": "✕", "x-stage": "pending"}',
-                    '"x-icon": "✕✕✕", "x-stage": "later"}')
+    project.replace(VOCABULARY, '"x-icon": "✕", "x-stage": "pending",',
+                    '"x-icon": "✕✕✕", "x-stage": "later",')
     project.replace(VOCABULARY, '"type": "string",\n      "title": "Outcome status"',
                     '"type": "number",\n      "title": "Outcome status"')
     line = next(i for i, text in enumerate((project.root / VOCABULARY).read_text(
         encoding="utf-8").splitlines(), start=1) if "x-stage\": \"later" in text)
     assert project.problems() == [
-        f"{VOCABULARY}:7:15: $defs.status.type 'number' is not one of string",
+        f"{VOCABULARY}:16:15: $defs.status.type 'number' is not one of string",
         f"{VOCABULARY}:{line}:108: $defs.status.oneOf[3].x-icon: '✕✕✕' is too long",
         f"{VOCABULARY}:{line}:126: $defs.status.oneOf[3].x-stage 'later' is not one of "
         "pending, active, done"]
