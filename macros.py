@@ -79,7 +79,8 @@ def on_pre_page_macros(env) -> None:
 
 
 def on_post_page_macros(env) -> None:
-    env.markdown += _views.end_page()
+    # A blank line first: what follows (references, abbreviations) must start a block of its own.
+    env.markdown = env.markdown.rstrip("\n") + "\n\n" + _views.end_page()
 
 
 def on_post_build(env) -> None:

@@ -58,8 +58,10 @@ class Text(str):
 
 def lang_span(text: object, html: str) -> Markup:
     """`html` (already safe), rendered from `text`, inside a span naming its language when that
-    is not the page's; a text standing in for a missing translation gets its label after it."""
+    is not the page's; a text standing in for a missing translation gets its label after it.
+    Words of another script inside the text are marked too (`mark_scripts`)."""
     lang, page = getattr(text, "lang", ""), getattr(text, "page", "")
+    html = mark_scripts(html, lang)
     if not lang or lang == page:
         return Markup(html)
     out = Markup('<span lang="{}">{}</span>').format(lang, Markup(html))
@@ -67,6 +69,42 @@ def lang_span(text: object, html: str) -> Markup:
         out += Markup(' <span class="ij-untranslated" lang="{}">{}</span>').format(
             page, text.fallback)
     return out
+
+
+# Words of another script inside a text, found by their characters, so that screen readers
+# switch voice and browsers pick the right glyphs without editors marking each name by hand.
+# In English text, a run of kana and kanji (with the digits and CJK punctuation between them) is
+# Japanese: the data writes Chinese only in quotations and titles, which carry their language.
+# In Japanese text, two or more Latin words in a row are English (one word, such as "AI" or
+# "PTI", is left as it is).
+SCRIPT_RUNS = {
+    "en": ("ja", re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60]+"
+                            r"(?:[0-9]+[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+                            r"\uff01-\uff60]+)*")),
+    "ja": ("en", re.compile(r"[A-Za-z][\w.’'&]*(?:[ ,\-–]+[A-Za-z0-9][\w.’'&]*)+", re.ASCII)),
+}
+TAG = re.compile(r"(<[^>]*>)")
+VERBATIM = ("code", "pre", "script", "style")
+
+
+def mark_scripts(html: str, lang: str) -> str:
+    """`html` (safe markup) with each run of another script in its text wrapped in a span that
+    names the run's language; tags, attributes and code are left as they are."""
+    if lang not in SCRIPT_RUNS:
+        return html
+    other, pattern = SCRIPT_RUNS[lang]
+    out, verbatim = [], 0
+    for part in TAG.split(html):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            if name in VERBATIM:
+                verbatim += -1 if part.startswith("</") else 1
+            out.append(part)
+        elif verbatim or not pattern.search(part):
+            out.append(part)
+        else:
+            out.append(pattern.sub(lambda m: f'<span lang="{other}">{m.group(0)}</span>', part))
+    return "".join(out)
 
 
 def is_local(value: object, path: tuple = ()) -> bool:
@@ -113,7 +151,9 @@ def localize_records(records: dict[str, list[Record]], edition: str,
                      untranslated: str) -> dict[str, list[Record]]:
     """Each record with its values as `edition` shows them (the raw records are untouched).
 
-    Sources' titles are in the source's own language, and publishers are named in English."""
+    Sources' titles and authors are in the source's own language, except a title in square
+    brackets, which is this site's description of a page without one, in English; publishers are
+    named in English."""
     out: dict[str, list[Record]] = {}
     for name, recs in records.items():
         out[name] = []
@@ -121,8 +161,15 @@ def localize_records(records: dict[str, list[Record]], edition: str,
             local = copy.copy(record)
             local.data = localize(record.data, edition, untranslated)
             if name == "sources":
-                local.data["title"] = Text(record.data["title"], record.data["language"], edition)
-                local.data["publisher"] = Text(record.data["publisher"], "en", edition)
+                title = record.data["title"]
+                language = "en" if title.startswith("[") else record.data["language"]
+                local.data["title"] = Text(title, language, edition)
+                for key in ("publisher", "rerun_of"):
+                    if key in record.data:
+                        local.data[key] = Text(record.data[key], "en", edition)
+                if "author" in record.data:  # as the source writes the name
+                    local.data["author"] = Text(record.data["author"], record.data["language"],
+                                                edition)
             out[name].append(local)
     return out
 

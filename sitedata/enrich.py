@@ -11,7 +11,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .editions import N_, Catalog, default_catalog, localize_records
+from markupsafe import Markup, escape
+
+from .editions import N_, Catalog, Text, default_catalog, localize_records
 from .history import History
 from .records import Record, walk
 from .registry import BY_NAME, PARTS, PERSPECTIVES, place
@@ -31,7 +33,7 @@ class Citation:
 
     page: str  # docs-relative page, e.g. outcomes.md
     anchor: str
-    label: str
+    label: Markup  # each part in its own language (.striptags() for plain text)
 
 
 @dataclass
@@ -196,8 +198,11 @@ def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str
 
 def _changes(site: Site) -> list[Change]:
     """Outcome updates, corrections and new records, newest first."""
-    changes = [Change(u["date"], "update", f"{o.data['title']}: "
-                      f"{site.vocabulary.label('status', u['status'])}", *place("outcome", o.id))
+    _ = site.catalog.gettext
+    changes = [Change(u["date"], "update",
+                      label(_("%(title)s: %(part)s"), title=o.data["title"],
+                            part=site.vocabulary.label("status", u["status"])),
+                      *place("outcome", o.id))
                for o in site.outcomes for u in o.data["updates"]]
     changes += [Change(c["date"], "correction", correction_target(site, c).label,
                        *place("correction", c["id"])) for c in site.corrections]
@@ -260,6 +265,20 @@ def _citations(records: dict[str, list[Record]], catalog: Catalog) -> dict[str, 
     return cited
 
 
+def label(message: str, **parts: object) -> Markup:
+    """A label made of a (translated) message and parts that may each be in another language:
+    a `Text` part is marked with its language, anything else is escaped."""
+    return Markup(escape(message)) % parts
+
+
+def _shorten(text: object, limit: int = 90) -> object:
+    """A title cut to fit a list of places, keeping its language."""
+    if len(text) < limit:
+        return text
+    short = str(text)[:limit - 3] + "..."
+    return Text(short, text.lang, text.page, text.fallback) if isinstance(text, Text) else short
+
+
 def _place(name: str, record: Record, path: tuple, catalog: Catalog) -> Citation:
     """Where a cited value is shown: its page, anchor and a label for the sources page, in the
     catalog's edition's language."""
@@ -270,30 +289,31 @@ def _place(name: str, record: Record, path: tuple, catalog: Catalog) -> Citation
         page, _anchor = place("topic", data["id"])
         if path[:1] == ("sections",):
             section = data["sections"][path[1]]
-            return Citation(page, section["id"], f"{data['title']}: {section['title']}")
+            return Citation(page, section["id"], label(_("%(title)s: %(part)s"),
+                                                       title=data["title"], part=section["title"]))
         if path[:1] == ("perspectives",):
             return Citation(page, PERSPECTIVES,
-                            _("%(title)s: perspectives") % {"title": data["title"]})
-        return Citation(page, "", data["title"])
+                            label(_("%(title)s: perspectives"), title=data["title"]))
+        return Citation(page, "", label("%(title)s", title=data["title"]))
     if name == "visit":
         if path[:1] in (("tour",), ("itinerary",)):
             item = data[path[0]][path[1]]
             kind = "stop" if path[0] == "tour" else "event"
-            label = item.get("title") or f"{item['place']} ({item['start']})"
-            return Citation(*place(kind, item["id"]), _("The visit: %(label)s") % {"label": label})
-        return Citation(*place("visit"), _("Home: at a glance"))
+            part = item.get("title") or label(_("%(place)s (%(date)s)"), place=item["place"],
+                                              date=catalog.date(item["start"]))
+            return Citation(*place(kind, item["id"]), label(_("The visit: %(label)s"), label=part))
+        return Citation(*place("visit"), label(_("Home: at a glance")))
     if name == "corrections":
         return Citation(*place(collection.kind, data["id"]),
-                        _("Corrections: %(date)s") % {"date": data["date"]})
+                        label(_("Corrections: %(date)s"), date=catalog.date(data["date"])))
     if name == "searches":
         return Citation(*place(collection.kind, data["id"]),
-                        _("Search log: %(date)s") % {"date": data["date"]})
-    title = str(data.get("title") or data.get("name") or data.get("term") or
-                data.get("claim") or _first_name(data, catalog.edition))
-    if len(title) >= 90:
-        title = title[:87] + "..."
+                        label(_("Search log: %(date)s"), date=catalog.date(data["date"])))
+    title = (data.get("title") or data.get("name") or data.get("term") or data.get("claim")
+             or _first_name(data, catalog.edition))
     return Citation(*place(collection.kind, data["id"]),
-                    f"{_(COLLECTION_LABELS[name])}: {title}")
+                    label(_("%(title)s: %(part)s"), title=_(COLLECTION_LABELS[name]),
+                          part=_shorten(title)))
 
 
 def _first_name(data: dict, edition: str) -> str:

@@ -170,7 +170,8 @@ def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:
                                      absolute(site_url, *place("outcome", outcome.id))))
     corrections = [Entry(absolute(site_url, *place("correction", c["id"])),
                          absolute(site_url, *place("correction", c["id"])),
-                         _("Correction: %(label)s") % {"label": correction_target(site, c).label},
+                         _("Correction: %(label)s") % {
+                             "label": correction_target(site, c).label.striptags()},
                          c["date"],
                          _("The site said: %(wrong)s Corrected to: %(right)s") % {
                              "wrong": plain_text(c["wrong"]), "right": plain_text(c["right"])}
@@ -182,8 +183,9 @@ def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:
                          "said, what is right, and the source."), language))
     kinds = {kind: _(label) for kind, label in CHANGE_KINDS.items()}
     changes = [Entry(f"{absolute(site_url, *place('change'))}#{c.kind}-{c.date}-{c.page}-{c.anchor}",
-                     absolute(site_url, c.page, c.anchor), f"{c.label} ({kinds[c.kind]})",
-                     c.date, c.label) for c in site.changes[:CHANGES_IN_FEED]]
+                     absolute(site_url, c.page, c.anchor),
+                     f"{c.label.striptags()} ({kinds[c.kind]})", c.date, c.label.striptags())
+               for c in site.changes[:CHANGES_IN_FEED]]
     written.append(_atom(site_dir, site_url, "changes.xml", _("What changed: %(site)s") % {
                          "site": _("India–Japan Explainer")}, absolute(site_url,
                          *place("change")), changes, _("Outcome updates, corrections and new "

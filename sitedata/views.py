@@ -388,6 +388,13 @@ class Views:
     def field_reference(self, name: str) -> Markup:
         """The fields of one collection, generated from its schema (never written by hand)."""
         table = field_table(self.site.schemas.bundled(BY_NAME[name].schema))
+        # The schemas are written in English; on another edition's page they say so (lang).
+        page = self.catalog.edition
+        table = {key: Text(value, "en", page) if isinstance(value, str) and value else value
+                 for key, value in table.items()}
+        table["fields"] = [{**f, "type": Text(f["type"], "en", page),
+                            "description": Text(f["description"], "en", page)}
+                           for f in table["fields"]]
         return self.render("fields.html", **table)
 
     def api_collections(self, version: str = "v2") -> Markup:

@@ -20,7 +20,13 @@ PAGES = ["index.html", "visit/index.html", "outcomes/index.html", "claims/index.
          "timeline/index.html", "people/index.html", "glossary/index.html",
          "sources/index.html", "data/index.html", "about/index.html", "corrections/index.html",
          "changes/index.html", "searches/index.html", "contribute/index.html"]
+EDITIONS = {"en": "", "ja": "ja/"}  # each edition's folder; the default one at the root
+ALL_PAGES = [root + rel for root in EDITIONS.values() for rel in PAGES]
+NOT_FOUND = [root + "404.html" for root in EDITIONS.values()]
 MIN_WORDS = 300  # "at least a few hundred words" of real content per page
+MIN_JAPANESE = 600  # as many characters of Japanese: the same few hundred words
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){3,}")  # four English words
 SITE_HOST = "127.0.0.1"
 
 
@@ -43,7 +49,15 @@ class Page:
 
 @pytest.fixture(scope="session")
 def pages(built_site) -> dict[str, Page]:
-    return {rel: Page(built_site, rel) for rel in PAGES + ["404.html"]}
+    return {rel: Page(built_site, rel) for rel in ALL_PAGES + NOT_FOUND}
+
+
+def edition_of(rel: str) -> tuple[str, str]:
+    """The edition of a page and its path within the edition."""
+    for edition, root in reversed(EDITIONS.items()):
+        if rel.startswith(root):
+            return edition, rel.removeprefix(root)
+    raise AssertionError(rel)
 
 
 def _target(site: Path, url: str) -> Path:
@@ -53,20 +67,27 @@ def _target(site: Path, url: str) -> Path:
         else target
 
 
-@pytest.mark.parametrize("rel", PAGES)
+@pytest.mark.parametrize("rel", ALL_PAGES)
 def test_every_page_exists_with_real_content(pages, rel):
-    words = len(pages[rel].article.text_content().split())
-    assert words >= MIN_WORDS, f"{rel} has only {words} words"
+    text = pages[rel].article.text_content()
+    if edition_of(rel)[0] == "ja":
+        assert len(CJK.findall(text)) >= MIN_JAPANESE, f"{rel} has little Japanese"
+    else:
+        assert len(text.split()) >= MIN_WORDS, f"{rel} has only {len(text.split())} words"
 
 
 def test_the_404_page_offers_ways_back(pages):
-    page = pages["404.html"]
-    assert "Page not found" in page.text
-    links = page.tree.xpath("//article//a/@href")
-    assert len(links) >= 5
+    for rel, language, words in (("404.html", "en", "Page not found"),
+                                 ("ja/404.html", "ja", "ページが見つからない")):
+        page = pages[rel]
+        assert page.tree.get("lang") == language and words in page.text, rel
+        links = page.tree.xpath("//article//a/@href")
+        assert len(links) >= 5, rel
+        other = "ja" if language == "en" else "en"
+        assert page.tree.xpath(f"//article//a[@hreflang='{other}']"), rel
 
 
-@pytest.mark.parametrize("rel", PAGES)
+@pytest.mark.parametrize("rel", ALL_PAGES)
 def test_internal_links_and_anchors_resolve(built_site, pages, rel):
     page = pages[rel]
     broken = []
@@ -87,11 +108,11 @@ def test_internal_links_and_anchors_resolve(built_site, pages, rel):
     assert not broken, f"{rel}: broken links: {broken}"
 
 
-@pytest.mark.parametrize("rel", PAGES)
+@pytest.mark.parametrize("rel", ALL_PAGES)
 def test_every_citation_resolves_to_a_source_entry(pages, rel):
     page = pages[rel]
     ids = page.ids()
-    sources_ids = pages["sources/index.html"].ids()
+    sources_ids = pages[EDITIONS[edition_of(rel)[0]] + "sources/index.html"].ids()
     for link in page.tree.xpath("//sup[@class='ij-cite']/a"):
         note = link.get("href").lstrip("#")
         assert note in ids, f"{rel}: citation {link.text} points at missing {note}"
@@ -120,7 +141,7 @@ def test_every_source_lists_where_it_is_cited(pages):
         assert cited, f"source {entry.get('id')} is not cited on any page"
 
 
-@pytest.mark.parametrize("rel", PAGES + ["404.html"])
+@pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
 def test_no_template_syntax_or_macro_error_reaches_a_reader(pages, rel):
     page = pages[rel]
     assert "Macro Rendering Error" not in page.text
@@ -128,10 +149,11 @@ def test_no_template_syntax_or_macro_error_reaches_a_reader(pages, rel):
         assert "{{" not in node and "{%" not in node, f"{rel}: unrendered template: {node!r}"
 
 
-@pytest.mark.parametrize("rel", PAGES + ["404.html"])
+@pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
 def test_nothing_loads_from_another_host(pages, rel):
     tree = pages[rel].tree
-    loaded = tree.xpath("//script/@src | //link[@rel!='alternate' and @rel!='canonical']/@href"
+    loaded = tree.xpath("//script/@src | //link[normalize-space(@rel)!='alternate' and "
+                        "@rel!='canonical']/@href"
                         " | //img/@src | //iframe/@src | //source/@src | //video/@src"
                         " | //audio/@src | //object/@data | //embed/@src")
     remote = [u for u in loaded if urlsplit(u).scheme in ("http", "https") or u.startswith("//")]
@@ -147,7 +169,7 @@ def test_stylesheets_load_nothing_from_another_host(built_site):
         assert "@import url(http" not in text and "fonts.googleapis" not in text, css
 
 
-@pytest.mark.parametrize("rel", PAGES)
+@pytest.mark.parametrize("rel", ALL_PAGES)
 def test_every_page_has_social_and_description_meta(pages, rel):
     tree = pages[rel].tree
     for prop in ("og:title", "og:description", "og:type"):
@@ -156,7 +178,7 @@ def test_every_page_has_social_and_description_meta(pages, rel):
         assert tree.xpath(f"//meta[@name='{name}']/@content"), f"{rel} lacks {name}"
 
 
-@pytest.mark.parametrize("rel", PAGES)
+@pytest.mark.parametrize("rel", ALL_PAGES)
 def test_every_page_has_a_cite_this_page_box(pages, rel):
     box = pages[rel].tree.xpath("//details[contains(@class, 'ij-cite-page')]")
     assert box, rel
@@ -169,26 +191,31 @@ def test_glossary_terms_become_abbreviations_on_pages(pages):
     assert abbrs, "no glossary tooltip on the outcomes page"
 
 
-def test_the_search_index_holds_every_page(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("edition, word", [("en", "Quad"), ("ja", "日米豪印")])
+def test_the_search_index_holds_every_page(built_site, edition, word):
+    index = json.loads((built_site / EDITIONS[edition] / "search" / "search_index.json")
+                       .read_text(encoding="utf-8"))
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     for rel in PAGES:
         assert rel.removesuffix("index.html") in locations, rel
-    assert any("Quad" in doc["text"] for doc in index["docs"])
+    assert any(word in doc["text"] for doc in index["docs"])
 
 
-def test_sitemap_lists_every_page(built_site):
-    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_sitemap_lists_every_page(built_site, edition):
+    sitemap = (built_site / EDITIONS[edition] / "sitemap.xml").read_text(encoding="utf-8")
     for rel in PAGES:
-        assert rel.removesuffix("index.html") + "</loc>" in sitemap, rel
+        assert EDITIONS[edition] + rel.removesuffix("index.html") + "</loc>" in sitemap, rel
 
 
-def test_every_api_collection_validates_against_its_published_schema(built_site):
-    api = built_site / "api" / "v1"
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_every_api_collection_validates_against_its_published_schema(built_site, version):
+    api = built_site / "api" / version
     index = json.loads((api / "index.json").read_text(encoding="utf-8"))
     names = [c["name"] for c in index["collections"]]
     assert {"sources", "outcomes", "visit", "timeline", "topics", "people", "glossary",
             "claims"} <= set(names)
+    assert ("terminology" in names) == (version == "v2")  # v1 stays as it was published
     for entry in index["collections"]:
         data = json.loads((built_site / entry["data"]).read_text(encoding="utf-8"))
         schema = json.loads((built_site / entry["schema"]).read_text(encoding="utf-8"))
@@ -230,7 +257,8 @@ def test_every_page_links_to_the_corrections_and_the_change_log(pages):
     for rel, page in pages.items():
         links = page.tree.xpath("//nav[@class='ij-footer-links']//a/@href")
         # The 404 page may be served at any address, so its links are absolute (the Pages path).
-        root = f"http://{SITE_HOST}" + (site_path() if rel == "404.html" else "/")
+        folder = EDITIONS[edition_of(rel)[0]]
+        root = f"http://{SITE_HOST}" + (site_path() if rel in NOT_FOUND else "/") + folder
         assert [urljoin(page.url, href) for href in links] == [
             root + "corrections/", root + "changes/", root + "searches/"], rel
 
@@ -252,3 +280,65 @@ def test_corrections_and_changes_feeds_are_atom(built_site):
     corrections = json.loads((built_site / "api/v1/corrections.json").read_text(encoding="utf-8"))
     assert len(feedparser.parse((built_site / "corrections.xml").read_bytes()).entries) == \
         len(corrections["items"])
+
+
+@pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
+def test_every_page_names_its_language_and_links_its_counterparts(pages, rel):
+    """<html lang>, hreflang alternates to every edition (and x-default), and a language switch
+    to the same page in the other edition."""
+    edition, path = edition_of(rel)
+    tree = pages[rel].tree
+    assert tree.get("lang") == edition
+    if rel not in NOT_FOUND:
+        alternates = {link.get("hreflang"): link.get("href")
+                      for link in tree.xpath("//link[normalize-space(@rel)='alternate'][@hreflang]")}
+        page_url = "/" + path.removesuffix("index.html")
+        assert {lang: urlsplit(href).path.removeprefix(site_path().rstrip("/"))
+                for lang, href in alternates.items()} == {
+            "en": page_url, "ja": "/ja" + page_url, "x-default": page_url}
+    if rel in NOT_FOUND:
+        return  # its links to the other edition are checked with its ways back
+    (switch,) = tree.xpath("//nav[@class='ij-editions']/a")
+    other = "ja" if edition == "en" else "en"
+    assert switch.get("hreflang") == other and switch.get("lang") == other
+    target = urlsplit(urljoin(pages[rel].url, switch.get("href"))).path
+    assert target == "/" + EDITIONS[other] + path.removesuffix("index.html")
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_every_section_has_the_same_anchor_in_both_editions(pages, rel):
+    """The language switch keeps the reader's place: each heading's anchor is the same."""
+    def anchors(page):
+        return page.article.xpath("(.//h1 | .//h2 | .//h3 | .//h4)/@id")
+    english, japanese = set(anchors(pages[rel])), set(anchors(pages["ja/" + rel]))
+    if rel == "contribute/index.html":  # the editors' guide is in English only; linked from ja
+        assert japanese < english
+    else:
+        assert english == japanese
+
+
+@pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
+def test_text_in_another_language_carries_lang(pages, rel):
+    """Japanese or Chinese on an English page, and English sentences on a Japanese page, are
+    inside an element naming their language."""
+    edition, _ = edition_of(rel)
+    tree = pages[rel].tree
+    wrong = []
+    for node in tree.xpath("//body//text()[normalize-space()][not(ancestor::script) and "
+                           "not(ancestor::style) and not(ancestor::code) and not(ancestor::pre)]"):
+        element = node.getparent().getparent() if node.is_tail else node.getparent()
+        lang = element.xpath("string(ancestor-or-self::*[@lang][1]/@lang)")
+        if edition == "en" and CJK.search(node) and lang in ("en", ""):
+            wrong.append(str(node).strip()[:60])
+        if edition == "ja" and ENGLISH_RUN.search(node) and lang == "ja":
+            wrong.append(str(node).strip()[:60])
+    assert not wrong, f"{rel}: {len(wrong)} texts without their lang: {wrong[:8]}"
+
+
+@pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
+def test_no_markup_leaks_into_an_attribute(pages, rel):
+    """Texts mark their language with a span: never inside a tooltip or a label."""
+    leaks = [f"{name}={value[:60]!r}" for element in pages[rel].tree.iter()
+             if isinstance(element.tag, str) for name, value in element.attrib.items()
+             if "<span" in value]
+    assert not leaks, f"{rel}: {leaks[:5]}"
