@@ -70,7 +70,8 @@ def define_env(env) -> None:
     config["extra"]["edition"] = site.catalog.edition
     config["extra"]["editions"] = [
         {"lang": value.value, "name": value.native, "locale": value.locale,
-         "root": "" if i == 0 else f"{value.value}/"}
+         "root": "" if i == 0 else f"{value.value}/",
+         "not_found": site.catalogs.get(value.value, site.catalog).gettext("Page not found")}
         for i, value in enumerate(site.vocabulary.edition.values())]
 
 

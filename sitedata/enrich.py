@@ -89,6 +89,7 @@ class Site:
     vocabulary: Vocabulary
     schemas: Schemas
     catalog: Catalog = field(default_factory=default_catalog)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)  # by edition
     raw: dict[str, list[Record]] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
     people: dict[str, dict] = field(default_factory=dict)

@@ -83,8 +83,10 @@ def load_site(root: Path, today: datetime.date | None = None, edition: str = "")
                           f"the vocabulary ({', '.join(editions)})")
         raise DataError(result.report)
     lists = [c.path for c in COLLECTIONS if c.layout == "list"]
-    return enrich(result.records, result.vocabulary, result.schemas, today,
+    site = enrich(result.records, result.vocabulary, result.schemas, today,
                   read_history(Path(root), lists), result.catalogs[edition or editions[0]])
+    site.catalogs = result.catalogs  # every edition's, for what a page says in the others
+    return site
 
 
 def find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:

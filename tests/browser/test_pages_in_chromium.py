@@ -13,9 +13,11 @@ from browser_fixtures import COLOUR_RULES, run_axe
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "visit/", "outcomes/", "claims/", "quad/", "economic-security/", "china/",
-         "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "corrections/",
-         "changes/", "searches/", "contribute/", "no-such-page/"]
+ENGLISH = ["", "visit/", "outcomes/", "claims/", "quad/", "economic-security/", "china/",
+           "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "corrections/",
+           "changes/", "searches/", "contribute/", "no-such-page/"]
+PAGES = ENGLISH + ["ja/" + path for path in ENGLISH]  # the Japanese edition passes every bar
+MISSING = ("no-such-page/", "ja/no-such-page/")
 
 
 def _open(context, url, wait_until="networkidle"):
@@ -47,7 +49,7 @@ def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(context_facto
     # the tails of lists, whose items come from the same template as the first five, and on
     # Material's frame only on the home page and the 404 page (it is the same everywhere);
     # make audit runs every rule on everything, in both schemes.
-    frame = path in ("", "no-such-page/")
+    frame = path in ("", "ja/") + MISSING
     problems = {"light": run_axe(page, skip=COLOUR_RULES)
                 + run_axe(page, COLOUR_RULES, sample=True, frame=frame)}
     # The dark scheme, set as Material's toggle sets it (the toggle itself is tested below; a
@@ -62,7 +64,7 @@ def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(context_facto
     page.wait_for_load_state("networkidle")  # the search index and anything else requested
     # The one error a missing page may log is its own 404 status.
     expected = ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
-    assert seen["errors"] == (expected if path == "no-such-page/" else [])
+    assert seen["errors"] == (expected if path in MISSING else [])
     assert seen["offsite"] == []
 
 
@@ -121,3 +123,69 @@ def test_tables_scroll_inside_their_own_box_on_a_phone(context_factory, site_url
     assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table is wider than the box
     assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+# Japanese queries of one to six kana or kanji, typed as a person types them, and the page each
+# must find among the first three pages of results: names, mechanisms, minerals, places.
+JAPANESE_QUERIES = {
+    "鉛": "glossary/",  # lead, in the glossary's critical minerals
+    "茂木": "visit/",
+    "対話": "outcomes/",
+    "クアッド": "quad/",
+    "重要鉱物": "economic-security/",
+    "レアアース": "china/",
+    "ニューデリー": "visit/",
+    "合同作業部会": "outcomes/",
+    "経済安全保障": "economic-security/",
+}
+
+
+def test_japanese_search_finds_the_right_pages(context_factory, site_url):
+    page, seen = _open(context_factory(), site_url + "ja/")
+    box = page.locator("input[data-md-component='search-query']")
+    meta = page.locator(".md-search-result__meta")
+    missed = {}
+    for query, expected in JAPANESE_QUERIES.items():
+        box.click()
+        box.fill("")
+        page.keyboard.type(query)  # Material searches on key events, as a person types
+        page.keyboard.press("End")
+        page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+        page.wait_for_function("q => document.querySelector('.md-search-result__meta')"
+                               ".textContent.includes('見つかりました')", arg=query)
+        pages = []
+        for href in page.locator(".md-search-result__item > a").evaluate_all(
+                "links => links.map(a => a.href)"):
+            path = urlsplit(href).path.removeprefix(urlsplit(site_url).path + "ja/")
+            if path not in pages:
+                pages.append(path)
+        if expected not in pages[:3]:
+            missed[query] = (meta.inner_text(), pages[:3])
+    assert not missed, missed
+    assert seen["errors"] == [] and seen["offsite"] == []
+
+
+def test_language_switch_keeps_the_page_and_the_section(context_factory, site_url):
+    """Under the Pages sub-path: from the English visit page at its itinerary to the Japanese
+    one at the same section, and back; the section the reader moved to after loading counts."""
+    page, seen = _open(context_factory(), site_url + "visit/#day-by-day")
+    page.click("nav.ij-editions a[hreflang='ja']")
+    page.wait_for_url(site_url + "ja/visit/#day-by-day")
+    assert page.evaluate("document.documentElement.lang") == "ja"
+    assert page.locator("#day-by-day").is_visible()
+    page.wait_for_load_state("networkidle")
+    page.evaluate("location.hash = '#people-met'")
+    page.wait_for_timeout(500)  # Material's scroll tracking may name the section now in view
+    here = page.evaluate("location.hash")
+    assert here
+    page.click("nav.ij-editions a[hreflang='en']")
+    page.wait_for_url(site_url + "visit/" + here)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert seen["errors"] == [] and seen["offsite"] == []
+
+
+def test_a_missing_japanese_address_gets_the_japanese_404(context_factory, site_url):
+    page, _ = _open(context_factory(), site_url + "ja/no-such-page/")
+    page.wait_for_url(site_url + "ja/404.html")
+    assert page.evaluate("document.documentElement.lang") == "ja"
+    assert "ページが見つからない" in page.locator("h1").inner_text()
