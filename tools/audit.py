@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tools.site_server import CHROMIUM, CHROMIUM_ARGS, run_axe, serve  # noqa: E402
 
 LIGHTHOUSE = ROOT / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
-LIGHTHOUSE_PAGES = ["", "visit/", "outcomes/", "timeline/"]
+LIGHTHOUSE_PAGES = ["", "visit/", "outcomes/", "timeline/", "ja/", "ja/visit/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 BARS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 MAX_BYTES = 400 * 1024
@@ -40,7 +40,7 @@ def pages_of(site: Path) -> list[str]:
     pages = sorted(p.parent.relative_to(site).as_posix() + "/"
                    for p in site.rglob("index.html"))
     pages = ["" if p == "./" else p for p in pages]
-    return sorted(pages, key=lambda p: (p != "", p)) + ["404.html"]
+    return sorted(pages, key=lambda p: (p != "", p)) + ["404.html", "ja/404.html"]
 
 
 def browser_figures(base: str, pages: list[str]) -> dict[str, dict]:

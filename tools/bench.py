@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
-PROJECT_FILES = ("mkdocs.yml", "macros.py", "CONTRIBUTING.md")
+PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "CONTRIBUTING.md")
 PROJECT_DIRS = ("sitedata", "docs", "overrides")
 TARGETS = {"validate 1x": 0.3, "validate 10x": 2.0}  # seconds, in one process
 MAX_GROWTH = 1.2  # 100x the data in at most 120x the time of 1x
