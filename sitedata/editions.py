@@ -254,10 +254,14 @@ def _called(node: ast.Call) -> str:
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """`path` as the project names it: from `root`, or, for the code's own files when the data
+    is elsewhere (a copy of the project), from the code's project."""
+    for base in (Path(root), PACKAGE.parent):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def _extract_template(path: Path, keywords: tuple[str, ...], root: Path,
