@@ -206,7 +206,7 @@ def test_sources_know_every_place_that_cites_them(site):
         ("economic-security.md", "background", "Topic economic-security: Background"),
         ("quad.md", "background", "Topic quad: Background"),
         ("index.md", "", "Home: at a glance"),
-        ("visit.md", "stop-new-delhi", "The visit: New Delhi (2026-01-15)"),
+        ("visit.md", "stop-new-delhi", "The visit: New Delhi (15 January 2026)"),
         ("visit.md", "event-dialogue", "The visit: Strategic Dialogue"),
         ("timeline.md", "tl-dialogue-2026", "Timeline: 18th Strategic Dialogue"),
         ("people.md", "person-host-one", "People: Host One"),
@@ -216,7 +216,7 @@ def test_sources_know_every_place_that_cites_them(site):
         ("china.md", "perspectives", "Topic china-context: perspectives")]
     assert ("china.md", "", "Topic china-context") in [
         (c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]]
-    assert ("visit.md", "stop-manila", "The visit: Manila (2026-01-15)") in [
+    assert ("visit.md", "stop-manila", "The visit: Manila (15 January 2026)") in [
         (c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]]
 
 
