@@ -26,8 +26,8 @@ MAX_QUOTE_WORDS = 40
 HTTPS_ASCII = re.compile(r"https://[!-~]+")  # the schema's url pattern
 
 # Keys whose values refer to other records, and the collection they refer to.
-REFERENCE_KEYS = {"sources": "sources", "source": "sources", "translation_sources": "sources", "speaker": "people",
-                  "participants": "people", "visitor": "people", "outcome": "outcomes",
+REFERENCE_KEYS = {"sources": "sources", "source": "sources", "translation_sources": "sources",
+                  "speaker": "people", "participants": "people", "visitor": "people", "outcome": "outcomes",
                   "related": "glossary"}
 
 
@@ -319,8 +319,9 @@ def _local_texts(record: Record) -> Iterator[tuple[tuple, dict]]:
 
 def check_translations(context: Context, report: Report) -> None:
     """Every reader-visible text is in every edition's language, and every quotation has this
-    site's translation into each edition's language but its own (English included), unless the record says it is
-    not yet translated into that edition; a record marked so has something left to translate."""
+    site's translation into each edition's language but its own (English included), unless the
+    record says it is not yet translated into that edition; a record marked so has something
+    left to translate."""
     others = context.editions[1:]
     for records in context.valid.values():
         for record in records:

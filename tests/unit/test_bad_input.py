@@ -367,12 +367,12 @@ CASES = [
     Case("stray-files", [
         "data/outcome.yaml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
-        "data/people/<id>.yaml, data/glossary.yaml, data/terminology.yaml, data/claims.yaml, data/corrections.yaml, "
-        "data/searches.yaml",
+        "data/people/<id>.yaml, data/glossary.yaml, data/terminology.yaml, data/claims.yaml, "
+        "data/corrections.yaml, data/searches.yaml",
         "data/sources/x.yml:1:1: unexpected file: the site reads only data/sources/<id>.yaml, "
         "data/outcomes/<id>.yaml, data/topics/<id>.yaml, data/visit.yaml, data/timeline.yaml, "
-        "data/people/<id>.yaml, data/glossary.yaml, data/terminology.yaml, data/claims.yaml, data/corrections.yaml, "
-        "data/searches.yaml"],
+        "data/people/<id>.yaml, data/glossary.yaml, data/terminology.yaml, data/claims.yaml, "
+        "data/corrections.yaml, data/searches.yaml"],
          {"data/outcome.yaml": "x: 1\n", "data/sources/x.yml": "id: x\n"}),
     Case("empty-collection", [
         "data/claims.yaml:9:12: outcome refers to 'ai-dialogue', which does not exist (no file "
@@ -459,10 +459,12 @@ BOUNDARIES = {
         edit("visit.yaml", "date: 2026-01-16\n    time", "date: 2026-01-15\n    time")]),
     "a one-day visit and a one-day stop": ({}, [
         edit("visit.yaml", "start: 2026-01-15\nend: 2026-01-17", "start: 2026-01-16\nend: 2026-01-16"),
-        edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro", "date: 2026-01-16\n    title:\n      en: Metro"),
+        edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro",
+             "date: 2026-01-16\n    title:\n      en: Metro"),
         edit("visit.yaml", "end: 2026-01-17\n    summary", "end: 2026-01-15\n    summary")]),
     "two events at the same time, the second untimed": ({}, [
-        edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro", "date: 2026-01-16\n    title:\n      en: Metro")]),
+        edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro",
+             "date: 2026-01-16\n    title:\n      en: Metro")]),
     "two tour stops starting the same day": ({}, []),  # the fixture's stops both start 15 January
     "a role that ends the month it starts": ({}, [
         edit("people/visitor-one.yaml", "from: 2025-10", "from: 2025-10\n    to: 2025-10")]),
