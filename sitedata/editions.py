@@ -73,26 +73,30 @@ def lang_span(text: object, html: str) -> Markup:
 
 # Words of another script inside a text, found by their characters, so that screen readers
 # switch voice and browsers pick the right glyphs without editors marking each name by hand.
-# In English text, a run of kana and kanji (with the digits and CJK punctuation between them) is
-# Japanese: the data writes Chinese only in quotations and titles, which carry their language.
-# In Japanese text, two or more Latin words in a row are English (one word, such as "AI" or
-# "PTI", is left as it is).
-SCRIPT_RUNS = {
-    "en": ("ja", re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60]+"
-                            r"(?:[0-9]+[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
-                            r"\uff01-\uff60]+)*")),
-    "ja": ("en", re.compile(r"[A-Za-z][\w.’'&]*(?:[ ,\-–]+[A-Za-z0-9][\w.’'&]*)+", re.ASCII)),
-}
+# Each edition's vocabulary entry says what a run of its script looks like (x-script): in English
+# text a run of kana and kanji is Japanese (the data writes Chinese only in quotations and
+# titles, which carry their language); in Japanese text two or more Latin words are English (one
+# word, such as "AI" or "PTI", is left as it is). Set once per build from the vocabulary.
+SCRIPTS: dict[str, str] = {}
 TAG = re.compile(r"(<[^>]*>)")
 VERBATIM = ("code", "pre", "script", "style")
 
 
+def use_scripts(scripts: dict[str, str]) -> None:
+    """Set each edition's script pattern (edition -> regular expression), from the vocabulary."""
+    SCRIPTS.clear()
+    SCRIPTS.update(scripts)
+
+
 def mark_scripts(html: str, lang: str) -> str:
-    """`html` (safe markup) with each run of another script in its text wrapped in a span that
-    names the run's language; tags, attributes and code are left as they are."""
-    if lang not in SCRIPT_RUNS:
+    """`html` (safe markup) with each run of another edition's script in its text wrapped in a
+    span that names the run's language; tags, attributes and code are left as they are."""
+    if lang not in SCRIPTS:
         return html
-    other, pattern = SCRIPT_RUNS[lang]
+    others = [edition for edition in SCRIPTS if edition != lang and SCRIPTS[edition]]
+    if not others:
+        return html
+    pattern = re.compile("|".join(f"(?P<e{i}>{SCRIPTS[e]})" for i, e in enumerate(others)))
     out, verbatim = [], 0
     for part in TAG.split(html):
         if part.startswith("<"):
@@ -103,7 +107,8 @@ def mark_scripts(html: str, lang: str) -> str:
         elif verbatim or not pattern.search(part):
             out.append(part)
         else:
-            out.append(pattern.sub(lambda m: f'<span lang="{other}">{m.group(0)}</span>', part))
+            out.append(pattern.sub(lambda m: f'<span lang="{others[int(m.lastgroup[1:])]}">'
+                                             f'{m.group(0)}</span>', part))
     return "".join(out)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .editions import N_, Catalog, Text, default_catalog, localize_records
+from .editions import N_, Catalog, Text, default_catalog, localize_records, use_scripts
 from .history import History
 from .records import Record, walk
 from .registry import BY_NAME, PARTS, PERSPECTIVES, place
@@ -149,6 +149,7 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
            catalog: Catalog | None = None) -> Site:
     """The site as `catalog`'s edition shows it (the default edition when None)."""
     catalog = catalog or default_catalog()
+    use_scripts({value.value: value.script for value in vocabulary.lists["edition"].values()})
     records = localize_records(raw, catalog.edition, catalog.gettext("not yet translated"))
     vocabulary = vocabulary.localized(catalog.edition)
     site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas,

@@ -14,6 +14,7 @@ vocabulary.meta.schema.json, and returns a `Vocabulary`, or None when it cannot 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Value:
     atlas: str = ""  # countries: the name in the map data
     native: str = ""  # editions: the language's name in itself
     locale: str = ""  # editions: og:locale
+    script: str = ""  # editions: a regular expression for a run of words in its script
     labels: tuple[tuple[str, str], ...] = ()
     descriptions: tuple[tuple[str, str], ...] = ()
 
@@ -109,9 +111,16 @@ def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary 
                 entry["const"], entry["title"], entry.get("description", ""),
                 entry.get("x-icon", ""), entry.get("x-stage", ""), entry.get("x-marker", ""),
                 entry.get("x-atlas", entry["title"]), entry.get("x-native", ""),
-                entry.get("x-locale", ""), tuple(entry.get("x-labels", {}).items()),
+                entry.get("x-locale", ""), entry.get("x-script", ""),
+                tuple(entry.get("x-labels", {}).items()),
                 tuple(entry.get("x-descriptions", {}).items()))
         lists[name] = values
+    for i, value in enumerate(lists.get("edition", {}).values()):
+        try:
+            re.compile(value.script)
+        except re.error as error:
+            report.add(FILE, *doc.mark(("$defs", "edition", "oneOf", i, "x-script")),
+                       f"edition '{value.value}': x-script is not a regular expression ({error})")
     _check_translated(doc, lists, report)
     return Vocabulary(lists) if len(report) == before else None
 

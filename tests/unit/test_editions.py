@@ -120,7 +120,8 @@ def test_the_japanese_edition_marks_english_standing_in_for_a_translation(projec
             '<span class="ij-untranslated" lang="ja">未翻訳</span><sup') in timeline
 
 
-def test_other_scripts_inside_a_text_are_marked():
+def test_other_scripts_inside_a_text_are_marked(project):
+    load_site(project.root, FIXTURE_DAY)  # the vocabulary says what each script looks like
     assert mark_scripts("MOFA writes 日印外相間戦略対話 (第18回).", "en") == \
         'MOFA writes <span lang="ja">日印外相間戦略対話</span> (<span lang="ja">第18回</span>).'
     assert mark_scripts("インド紙The Hindu によると、AIは", "ja") == \
@@ -128,4 +129,4 @@ def test_other_scripts_inside_a_text_are_marked():
     assert mark_scripts('<a href="https://x.example/a-b-c">日本</a> <code>日本</code>', "en") == \
         '<a href="https://x.example/a-b-c"><span lang="ja">日本</span></a> <code>日本</code>'
     assert mark_scripts("plain English", "en") == "plain English"
-    assert mark_scripts("日本語だけ", "zh") == "日本語だけ"  # no rule for other languages
+    assert mark_scripts("日本語だけ", "zh") == "日本語だけ"  # not an edition: left as it is

@@ -55,7 +55,7 @@ VOCABULARY_CASES = {
     "misspelt field": ('{"const": "germany", "title": "Germany", "x-atlass": "Germany"}',
                        f"{NEW}:50: unknown field 'x-atlass' (did you mean 'x-atlas'?); allowed "
                        "here: const, description, title, x-atlas, x-descriptions, x-icon, x-labels, "
-                       "x-locale, x-marker, x-native, x-stage"),
+                       "x-locale, x-marker, x-native, x-script, x-stage"),
     "not kebab-case": ('{"const": "Germany", "title": "Germany"}',
                        f"{NEW}:19: $defs.country.oneOf[14].const 'Germany' must be kebab-case: "
                        "lower-case letters, digits and single hyphens, e.g. 'south-africa'"),
@@ -118,3 +118,14 @@ def test_every_list_the_schemas_use_is_in_the_vocabulary():
         assert '"enum"' not in text or path.name == "vocabulary.meta.schema.json", \
             f"{path.name} lists values of its own; put them in the vocabulary"
         assert not re.search(r'"type":\s*\[', text), f"{path.name}: one type per field"
+
+
+def test_an_edition_says_what_its_script_looks_like(project):
+    """x-script is a regular expression; a broken one is refused at its place."""
+    text = (project.root / VOCABULARY).read_text(encoding="utf-8")
+    start = text.index('"x-script": "', text.index('"const": "en"'))
+    end = text.index('", "x-labels"', start)
+    project.write(VOCABULARY, text[:start] + '"x-script": "[A-Z' + text[end:])
+    assert project.problems() == [
+        f"{VOCABULARY}:11:101: edition 'en': x-script is not a regular expression (unterminated "
+        "character set at position 0)"]
