@@ -105,8 +105,9 @@ def test_citation_links_jump_to_their_reference(context_factory, site_url):
     assert page.locator(target).is_visible()
 
 
-def test_print_hides_navigation_and_shows_citation_urls(context_factory, site_url):
-    page, _ = _open(context_factory(), site_url + "outcomes/")
+@pytest.mark.parametrize("path", ["outcomes/", "ja/outcomes/"])
+def test_print_hides_navigation_and_shows_citation_urls(context_factory, site_url, path):
+    page, _ = _open(context_factory(), site_url + path)
     page.emulate_media(media="print")
     hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer']
         .map(s => document.querySelector(s)).filter(Boolean)
