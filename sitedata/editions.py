@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import copy
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,26 +78,30 @@ def lang_span(text: object, html: str) -> Markup:
 # text a run of kana and kanji is Japanese (the data writes Chinese only in quotations and
 # titles, which carry their language); in Japanese text two or more Latin words are English (one
 # word, such as "AI" or "PTI", is left as it is). Set once per build from the vocabulary.
-SCRIPTS: dict[str, str] = {}
+# For each edition's text: one pattern for a run of any other edition's script, and the
+# language each of its groups stands for.
+RUNS: dict[str, tuple[re.Pattern, list[str]]] = {}
 TAG = re.compile(r"(<[^>]*>)")
 VERBATIM = ("code", "pre", "script", "style")
 
 
 def use_scripts(scripts: dict[str, str]) -> None:
-    """Set each edition's script pattern (edition -> regular expression), from the vocabulary."""
-    SCRIPTS.clear()
-    SCRIPTS.update(scripts)
+    """Set each edition's script pattern (edition -> regular expression), from the vocabulary;
+    the patterns each edition's text is searched with are compiled here, once."""
+    RUNS.clear()
+    for lang in scripts:
+        others = [edition for edition in scripts if edition != lang and scripts[edition]]
+        if others:
+            RUNS[lang] = (re.compile("|".join(f"(?P<e{i}>{scripts[e]})"
+                                              for i, e in enumerate(others))), others)
 
 
 def mark_scripts(html: str, lang: str) -> str:
     """`html` (safe markup) with each run of another edition's script in its text wrapped in a
     span that names the run's language; tags, attributes and code are left as they are."""
-    if lang not in SCRIPTS:
+    if lang not in RUNS:
         return html
-    others = [edition for edition in SCRIPTS if edition != lang and SCRIPTS[edition]]
-    if not others:
-        return html
-    pattern = re.compile("|".join(f"(?P<e{i}>{SCRIPTS[e]})" for i, e in enumerate(others)))
+    pattern, others = RUNS[lang]
     out, verbatim = [], 0
     for part in TAG.split(html):
         if part.startswith("<"):
@@ -238,18 +243,30 @@ def messages_used(root: Path) -> dict[str, tuple[str, int]]:
     """Every message the interface uses, with the first file and line that uses it: `_()` and
     `ngettext()` in sitedata's templates, those and `gettext()` and `N_()` in its Python, and
     `t()` in the theme's overrides."""
-    found: dict[str, tuple[str, int]] = {}
-    for template in sorted((PACKAGE / "templates").glob("*.*")):
-        _extract_template(template, ("_", "ngettext"), root, found)
+    templates, python = _code_messages()
+    found = dict(templates)
     for template in sorted((Path(root) / "overrides").rglob("*.html")):
         _extract_template(template, ("t",), root, found)
+    for message, place in python.items():
+        found.setdefault(message, place)
+    return found
+
+
+@functools.cache
+def _code_messages() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
+    """The messages of sitedata's own templates and Python, read once per process: they are the
+    code, not the data (parsing them is about a third of a validation's time)."""
+    templates: dict[str, tuple[str, int]] = {}
+    for template in sorted((PACKAGE / "templates").glob("*.*")):
+        _extract_template(template, ("_", "ngettext"), PACKAGE.parent, templates)
+    python: dict[str, tuple[str, int]] = {}
     for module in sorted(PACKAGE.glob("*.py")):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _called(node) in PYTHON_KEYWORDS and node.args \
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                found.setdefault(node.args[0].value, (_rel(module, root), node.lineno))
-    return found
+                python.setdefault(node.args[0].value, (_rel(module, PACKAGE.parent), node.lineno))
+    return templates, python
 
 
 def _called(node: ast.Call) -> str:
