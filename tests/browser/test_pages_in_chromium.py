@@ -149,14 +149,24 @@ def test_japanese_search_finds_the_right_pages(context_factory, site_url):
     for query, expected in JAPANESE_QUERIES.items():
         box.click()
         box.fill("")
+        # The previous query's results must be gone first, or they could be read as this one's.
+        page.wait_for_function("() => !document.querySelector('.md-search-result__meta')"
+                               ".textContent.includes('見つかりました')")
         page.keyboard.type(query)  # Material searches on key events, as a person types
         page.keyboard.press("End")
         page.locator(".md-search-result__item").first.wait_for(timeout=15000)
         page.wait_for_function("q => document.querySelector('.md-search-result__meta')"
                                ".textContent.includes('見つかりました')", arg=query)
+        # Material answers each key as it is typed: read the results once they stop changing.
+        links = "links => links.map(a => a.href)"
+        hrefs, previous = page.locator(".md-search-result__item > a").evaluate_all(links), None
+        for _ in range(20):
+            if hrefs == previous:
+                break
+            page.wait_for_timeout(250)
+            hrefs, previous = page.locator(".md-search-result__item > a").evaluate_all(links), hrefs
         pages = []
-        for href in page.locator(".md-search-result__item > a").evaluate_all(
-                "links => links.map(a => a.href)"):
+        for href in hrefs:
             path = urlsplit(href).path.removeprefix(urlsplit(site_url).path + "ja/")
             if path not in pages:
                 pages.append(path)
