@@ -20,6 +20,7 @@ import copy
 import datetime
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,12 +262,23 @@ def _code_messages() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, i
         _extract_template(template, ("_", "ngettext"), PACKAGE.parent, templates)
     python: dict[str, tuple[str, int]] = {}
     for module in sorted(PACKAGE.glob("*.py")):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in _nodes(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and _called(node) in PYTHON_KEYWORDS and node.args \
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 python.setdefault(node.args[0].value, (_rel(module, PACKAGE.parent), node.lineno))
     return templates, python
+
+
+def _nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under `node`, leaving out the mutants that `make mutation` (mutmut) writes
+    beside each function as `x_<name>__mutmut_<n>`: their changed strings are not messages the
+    interface uses (the original, `..._mutmut_orig`, is kept)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef) and "__mutmut_" in child.name \
+                and not child.name.endswith("__mutmut_orig"):
+            continue
+        yield child
+        yield from _nodes(child)
 
 
 def _called(node: ast.Call) -> str:

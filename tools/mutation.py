@@ -31,8 +31,15 @@ FAST_TESTS = ["tests/unit", "-m", "not process", "--ignore=tests/unit/test_contr
 
 
 def run_mutmut(jobs: int) -> tuple[dict, list[str]]:
-    subprocess.run([BIN / "mutmut", "run", "--max-children", str(jobs)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, env={**os.environ, "QUICK_FUZZ": "1"})
+    log = ROOT / "reports" / "mutmut-run.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        run = subprocess.run([BIN / "mutmut", "run", "--max-children", str(jobs)], cwd=ROOT,
+                             stdout=out, stderr=subprocess.STDOUT,
+                             env={**os.environ, "QUICK_FUZZ": "1"})
+    if run.returncode != 0:  # mutmut stops when the tests fail without any mutant
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"mutmut failed (exit {run.returncode}); the end of {log}:\n{tail}")
     subprocess.run([BIN / "mutmut", "export-cicd-stats"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
