@@ -344,9 +344,21 @@ def check_translations(context: Context, report: Report) -> None:
                      f"text has its {edition} version; take {edition} out of untranslated")
 
 
-def _names(form: str, text: str) -> bool:
-    """Whether `text` has `form` as whole words (a quick test first: most texts have not)."""
-    return form in text and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) is not None
+_WORD = re.compile(r"\w+")
+
+
+def _form_index(names: list[tuple[str, dict]]) -> dict[str, dict[str, tuple[re.Pattern, list]]]:
+    """Each English form, as a whole-words pattern with the entries that have it, under its
+    first word: a text is then tried only on the forms whose first word it has, so the work
+    grows with the texts, not with texts times names."""
+    index: dict[str, dict[str, tuple[re.Pattern, list]]] = {}
+    for n, (_where, forms) in enumerate(names):
+        for form in forms["en"]:
+            first = _WORD.match(form)
+            pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
+            index.setdefault(first.group() if first else "", {}).setdefault(
+                form, (pattern, []))[1].append(n)
+    return index
 
 
 def check_terminology(context: Context, report: Report) -> None:
@@ -361,13 +373,17 @@ def check_terminology(context: Context, report: Report) -> None:
             for edition, form in person.data.get(key, {}).items():
                 forms.setdefault(edition, []).append(form)
         names.append((f"data/people/{person.id}.yaml", forms))
+    index = _form_index(names)
     for records in context.valid.values():
         for record in records:
             for path, text in _local_texts(record):
-                for where, forms in names:
-                    used = next((f for f in forms["en"] if _names(f, text["en"])), None)
-                    if used is None:
-                        continue
+                english = text["en"]
+                found = {form: entries for word in {"", *_WORD.findall(english)}
+                         for form, (pattern, entries) in index.get(word, {}).items()
+                         if form in english and pattern.search(english)}
+                for n in sorted({n for entries in found.values() for n in entries}):
+                    where, forms = names[n]
+                    used = next(f for f in forms["en"] if f in found)
                     for edition, translated in text.items():
                         wanted = forms.get(edition, ())
                         if edition != "en" and wanted and not any(f in translated for f in wanted):

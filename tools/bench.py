@@ -29,6 +29,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from sitedata.registry import COLLECTIONS  # noqa: E402
+
 PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
 PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "CONTRIBUTING.md")
@@ -66,24 +69,26 @@ def multiply(root: Path, factor: int) -> None:
     if factor == 1:
         return
     copies = [f"-x{k}" for k in range(2, factor + 1)]
-    for folder in ("sources", "outcomes", "topics", "people"):
-        for path in sorted((ROOT / "data" / folder).glob("*.yaml")):
-            record = _load(path)
+    for collection in COLLECTIONS:  # every collection the registry knows, as it is laid out
+        if collection.layout == "dir":
+            for path in sorted((ROOT / collection.path).glob("*.yaml")):
+                record = _load(path)
+                for suffix in copies:
+                    _dump(root / collection.path / f"{record['id']}{suffix}.yaml",
+                          {**record, "id": record["id"] + suffix})
+        elif collection.layout == "list":
+            items = _load(ROOT / collection.path)
+            out = list(items)
             for suffix in copies:
-                _dump(root / "data" / folder / f"{record['id']}{suffix}.yaml",
-                      {**record, "id": record["id"] + suffix})
-    for name in ("timeline", "glossary", "claims", "corrections", "searches"):
-        items = _load(ROOT / "data" / f"{name}.yaml")
-        out = list(items)
-        for suffix in copies:
-            for item in items:
-                copy = {**item, "id": item["id"] + suffix}
-                if name == "glossary":  # terms are unique too
-                    copy["term"] = f"{item['term']} {suffix[2:]}"
-                    copy.pop("related", None)
-                out.append(copy)
-        _dump(root / "data" / f"{name}.yaml", out)
-    visit = _load(ROOT / "data" / "visit.yaml")
+                for item in items:
+                    copy = {**item, "id": item["id"] + suffix}
+                    if collection.name == "glossary":  # terms are unique too, in each edition
+                        copy["term"] = {edition: f"{term} {suffix[2:]}"
+                                        for edition, term in item["term"].items()}
+                        copy.pop("related", None)
+                    out.append(copy)
+            _dump(root / collection.path, out)
+    visit = _load(ROOT / "data" / "visit.yaml")  # the single record: its lists grow instead
     for key in ("itinerary", "tour"):  # each copy next to its original keeps the order
         visit[key] = [{**item, "id": item["id"] + suffix} for item in visit[key]
                       for suffix in ["", *copies]]
