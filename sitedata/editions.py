@@ -269,16 +269,18 @@ def _code_messages() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, i
     return templates, python
 
 
-def _nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under `node`, leaving out the mutants that `make mutation` (mutmut) writes
-    beside each function as `x_<name>__mutmut_<n>`: their changed strings are not messages the
-    interface uses (the original, `..._mutmut_orig`, is kept)."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.FunctionDef) and "__mutmut_" in child.name \
-                and not child.name.endswith("__mutmut_orig"):
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of `tree`, as `ast.walk` gives them, leaving out the mutants that `make
+    mutation` (mutmut) writes beside each function as `x_<name>__mutmut_<n>`: their changed
+    strings are not messages the interface uses (the original, `..._mutmut_orig`, is kept)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name \
+                and not node.name.endswith("__mutmut_orig"):
             continue
-        yield child
-        yield from _nodes(child)
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _called(node: ast.Call) -> str:

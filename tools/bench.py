@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,45 @@ def measure_build(root: Path) -> dict:
             "search_mb": index.stat().st_size / 1e6 if index.exists() else 0.0}
 
 
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+
+
+def static_copy(root: Path, out: Path) -> None:
+    """The same pages as `root`'s built site, pasted into a MkDocs project as static HTML: each
+    page's Markdown is its built article; no macros, no data layer. Its build time is what
+    MkDocs and Material cost for these pages, the reference the data layer is measured against.
+    Material's own templates stand in for overrides/ (which need the data layer's interface
+    words), with the same theme settings, extensions, stylesheet and navigation."""
+    site = root / "site"
+    for config in PROJECT_FILES[:2]:
+        text = (root / config).read_text(encoding="utf-8")
+        text = re.sub(r"\n  - macros:\n(?:      .*\n)+", "\n", text)  # the plugin and its options
+        text = text.replace("  custom_dir: overrides\n", "")
+        text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", text)  # data/, sitedata/, macros.py
+        (out / config).write_text(text, encoding="utf-8")
+    shutil.copytree(root / "overrides" / "assets", out / "docs" / "assets")
+    for page in (root / "docs").rglob("*.md"):
+        rel = page.relative_to(root / "docs").with_suffix("")
+        built = site / rel.parent / ("" if rel.name == "index" else rel.name) / "index.html"
+        target = out / "docs" / page.relative_to(root / "docs")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        article = ARTICLE.search(built.read_text(encoding="utf-8"))
+        target.write_text(article.group(1) if article else "", encoding="utf-8")
+
+
+def measure_static(root: Path) -> dict:
+    """Build the static copy of `root`'s site as the site builds: each edition in turn."""
+    out = root / "static"
+    out.mkdir()
+    static_copy(root, out)
+    start = time.perf_counter()
+    for config, site in (("mkdocs.yml", "site"), ("mkdocs.ja.yml", "site/ja")):
+        subprocess.run([MKDOCS, "build", "--quiet", "--config-file", config, "--site-dir", site],
+                       cwd=out, env=_env(), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    return {"seconds": time.perf_counter() - start}
+
+
 def _env() -> dict:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
 
@@ -162,8 +202,10 @@ def main() -> int:
                 print(f"the {factor}x copy is not valid:\n{check['first']}", file=sys.stderr)
                 return 1
             build = measure_build(root)
+            static = measure_static(root)
             rows.append({"factor": factor, "files": files, **{f"v_{k}": v for k, v in check.items()},
-                         **{f"b_{k}": v for k, v in build.items()}})
+                         **{f"b_{k}": v for k, v in build.items()},
+                         **{f"s_{k}": v for k, v in static.items()}})
             shutil.rmtree(root)
             print(f"  measured {factor}x", file=sys.stderr, flush=True)
     print_table(rows)
