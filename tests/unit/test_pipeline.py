@@ -141,6 +141,35 @@ def test_load_site_gives_the_enriched_site_or_one_error_with_every_problem(proje
     assert str(raised.value) == raised.value.report.format()
 
 
+def test_load_site_checks_the_data_on_the_day_it_is_given(project):
+    project.replace("data/sources/wire-report.yaml", "published: 2026-01-16",
+                    "published: 2026-11-30")
+    load_site(project.root, datetime.date(2026, 11, 30))
+    with pytest.raises(DataError) as raised:
+        load_site(project.root, FIXTURE_DAY)
+    assert "published 2026-11-30 is in the future (today is 2026-11-25)" in str(raised.value)
+
+
+def test_load_site_refuses_an_edition_the_vocabulary_does_not_have(project):
+    with pytest.raises(DataError) as raised:
+        load_site(project.root, FIXTURE_DAY, edition="hi")
+    assert [str(p) for p in raised.value.report.sorted()] == [
+        "mkdocs.yml:1:1: extra.edition 'hi' is not an edition of the vocabulary (en, ja)"]
+
+
+def test_load_site_shows_one_edition_and_keeps_every_editions_catalog(project):
+    site = load_site(project.root, FIXTURE_DAY, edition="ja")
+    assert site.catalog.edition == "ja"
+    assert {edition: c.edition for edition, c in site.catalogs.items()} == {"en": "en", "ja": "ja"}
+
+
+def test_site_lookups_of_what_is_not_there_are_empty(site):
+    assert site.corrections_of("outcomes", "no-such-outcome") == []
+    assert site.searches_of("outcomes", "no-such-outcome") == []
+    assert site.data_files("no-such-collection") == []
+    assert site.data_files("glossary") == ["data/glossary.yaml"]
+
+
 def test_stats_count_from_the_data(site):
     from sitedata.stats import measure, stats_table
     figures = {f.name: f for f in measure(site)}
