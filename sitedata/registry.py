@@ -114,7 +114,7 @@ def href(here: str, page: str, fragment: str = "") -> str:
     else:
         link = posixpath.relpath(target or ".", source or ".")
         if target.endswith("/") or not target:
-            link = "./" if link == "." else link + "/"
+            link += "/"  # "." becomes "./"
     return link + (f"#{fragment}" if fragment else "") or "./"
 
 

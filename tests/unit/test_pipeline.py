@@ -288,6 +288,7 @@ def test_links_and_places_come_from_the_registry():
     assert absolute("https://e.org/site/", "outcomes.md", "outcome-x") == \
         "https://e.org/site/outcomes/#outcome-x"
     assert absolute("https://e.org/site", "index.md") == "https://e.org/site/"
+    assert absolute("https://e.org/X/", "index.md") == "https://e.org/X/"  # only "/" is trimmed
     assert absolute("https://e.org/site/", feed_file("x")) == "https://e.org/site/feeds/outcome-x.xml"
 
 

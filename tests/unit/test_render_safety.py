@@ -86,6 +86,8 @@ def test_the_longest_term_starting_at_a_place_wins():
 
 def test_markdown_heading_text_is_literal():
     assert markdown_escape("A *b* <i>|{#x}") == r"A \*b\* &lt;i&gt;\|\{\#x\}"
+    # Quotes stay: an entity for ' would be escaped twice in the table of contents.
+    assert markdown_escape("Japan's \"view\"") == "Japan's \"view\""
 
 
 def _site(project):
