@@ -8,11 +8,16 @@ Each edition is one MkDocs build: the default one (English, `mkdocs.yml`) at the
 each other one from `mkdocs.<edition>.yml` into `<edition>/` under it. The default build runs the
 others when it has finished (so `mkdocs build` and `mkdocs serve` make the whole site), with the
 same engine and the same strictness.
+
+Every build of one commit writes the same bytes: nothing here reads the wall clock. The build is
+dated by the commit (or SOURCE_DATE_EPOCH; see sitedata/clock.py), and MkDocs is handed the same
+time through SOURCE_DATE_EPOCH for what it dates itself (the sitemap's lastmod and the gzip
+header of sitemap.xml.gz).
 """
 
 from __future__ import annotations
 
-import datetime
+import logging
 import os
 import subprocess
 import sys
@@ -25,12 +30,19 @@ from mkdocs.exceptions import PluginError
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitedata import DataError, load_site  # noqa: E402
+from sitedata.clock import ClockError  # noqa: E402
 from sitedata.export import write_all  # noqa: E402
 from sitedata.theme_fixes import fix_site  # noqa: E402
 from sitedata.views import Views  # noqa: E402
 from sitedata.visuals import ATLAS  # noqa: E402
 
 _views: Views | None = None
+log = logging.getLogger("mkdocs.plugins.sitedata")
+
+EPOCH = "SOURCE_DATE_EPOCH"
+# The SOURCE_DATE_EPOCH this module set from the commit, so that the next build in the same
+# process (mkdocs serve) reads the commit again rather than taking it for one a user set.
+EPOCH_FROM_COMMIT = "SITEDATA_EPOCH_FROM_COMMIT"
 
 
 def _commit(root: Path) -> str:
@@ -48,10 +60,17 @@ def define_env(env) -> None:
     global _views
     root = Path(env.project_dir)
     config = env.conf
+    if os.environ.get(EPOCH_FROM_COMMIT) and \
+            os.environ.get(EPOCH) == os.environ.get(EPOCH_FROM_COMMIT):
+        del os.environ[EPOCH]  # set by the previous build in this process, not by a user
     try:
         site = load_site(root, edition=config["extra"].get("edition", ""))
     except DataError as err:
         raise PluginError("Data errors:\n" + err.report.format()) from None
+    except ClockError as err:  # a SOURCE_DATE_EPOCH that is not a number of seconds
+        raise PluginError(str(err)) from None
+    _date_mkdocs(site.built.epoch, site.built.source)
+    log.info("The build is %s", site.built.describe())
     if not (root / ATLAS).is_file():
         raise PluginError(f"{ATLAS} is missing: run 'make install' (it runs npm ci) first")
     _views = Views(site, config["repo_url"] or "", root=root)
@@ -75,6 +94,14 @@ def define_env(env) -> None:
         for i, value in enumerate(site.vocabulary.edition.values())]
 
 
+def _date_mkdocs(epoch: int, source: str) -> None:
+    """MkDocs dates each page in the sitemap (lastmod) and the gzip header of sitemap.xml.gz
+    from SOURCE_DATE_EPOCH, or else from the clock: give it the build's time (from here on, in
+    this process and the other editions' builds)."""
+    if source != EPOCH:
+        os.environ[EPOCH] = os.environ[EPOCH_FROM_COMMIT] = str(epoch)
+
+
 def on_pre_page_macros(env) -> None:
     _views.start_page(env.page.file.src_uri, env.markdown)
 
@@ -87,9 +114,7 @@ def on_post_page_macros(env) -> None:
 def on_post_build(env) -> None:
     config = env.conf
     site_dir = Path(config["site_dir"])
-    generated_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    write_all(_views.site, site_dir, config["site_url"] or "/",
-              generated_at.isoformat().replace("+00:00", "Z"),
+    write_all(_views.site, site_dir, config["site_url"] or "/", _views.site.built.iso,
               api=_is_default(config))
     fix_site(site_dir)
     if _is_default(config):  # after fix_site: each edition's build fixes its own pages
@@ -113,6 +138,7 @@ def _build_edition(config, edition: dict, out: Path) -> None:
     site_url = (config["site_url"] or "").rstrip("/")
     environment = {**os.environ, "EDITION_SITE_URL": f"{site_url}/{edition['root']}" if site_url
                    else ""}
+    environment.pop(EPOCH_FROM_COMMIT, None)  # its SOURCE_DATE_EPOCH is this build's time
     result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True,
                             check=False)
     if result.returncode != 0:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from .clock import BuildTime
 from .editions import N_, Catalog, Text, default_catalog, localize_records, use_scripts
 from .history import History
 from .records import Record, walk
@@ -102,6 +103,7 @@ class Site:
     outcomes: list[OutcomeView] = field(default_factory=list)
     cited_by: dict[str, list[Citation]] = field(default_factory=dict)
     history: History = field(default_factory=History)
+    built: BuildTime | None = None  # what the build is dated by (load_site sets it)
     corrections: list[dict] = field(default_factory=list)  # newest first
     searches: list[dict] = field(default_factory=list)  # newest first
     dates: dict[tuple[str, str], Dates] = field(default_factory=dict)  # (collection, id)

@@ -112,7 +112,10 @@ def export_schema(collection: Collection, schemas: Schemas, version: str = "v2")
         "required": ["schema_version", "generated_at", "collection", "items"],
         "properties": {
             "schema_version": {"type": "string", "pattern": rf"^{major}\.[0-9]+\.[0-9]+$"},
-            "generated_at": {"type": "string", "format": "date-time"},
+            "generated_at": {"type": "string", "format": "date-time",
+                             "description": "The time (UTC) of the commit the site was built "
+                             "from, not of the build: every build of one commit writes the "
+                             "same files."},
             "collection": {"const": collection.name},
             "items": items,
             "history": {"type": "string", "description": "Empty when last_changed could be read "

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clock import build_time, site_day
 from .editions import Catalog, load_catalogs
 from .enrich import Site, enrich
 from .history import read_history
@@ -28,9 +29,17 @@ ALLOWED_EXTRA = {"data/README.md"}
 
 
 def build_date() -> datetime.date:
-    """Today, or SITE_BUILD_DATE (YYYY-MM-DD) for reproducible builds and tests."""
+    """The real today, against which validation refuses dates in the future; or SITE_BUILD_DATE
+    (YYYY-MM-DD), which tests set. It decides only whether the data is valid: what a build
+    writes is dated by the commit (sitedata/clock.py)."""
     value = os.environ.get("SITE_BUILD_DATE")
     return datetime.date.fromisoformat(value) if value else datetime.date.today()
+
+
+def judged_day() -> datetime.date | None:
+    """SITE_BUILD_DATE, when set: tests fix the day the site judges against with it."""
+    value = os.environ.get("SITE_BUILD_DATE")
+    return datetime.date.fromisoformat(value) if value else None
 
 
 @dataclass
@@ -72,8 +81,8 @@ def validate(root: Path, today: datetime.date | None = None) -> Validated:
 
 def load_site(root: Path, today: datetime.date | None = None, edition: str = "") -> Site:
     """The validated, enriched site as `edition` shows it (the default edition when empty),
-    with each record's dates from git history."""
-    today = today or build_date()
+    with each record's dates from git history, dated by the commit (`site.built`) and judged
+    on `today`: by default the commit's day (sitedata/clock.py), or SITE_BUILD_DATE."""
     result = validate(root, today)
     if result.report:
         raise DataError(result.report)
@@ -82,10 +91,13 @@ def load_site(root: Path, today: datetime.date | None = None, edition: str = "")
         result.report.add("mkdocs.yml", 1, 1, f"extra.edition '{edition}' is not an edition of "
                           f"the vocabulary ({', '.join(editions)})")
         raise DataError(result.report)
+    built = build_time(Path(root), result.records)
+    today = today or judged_day() or site_day(built, result.records)
     lists = [c.path for c in COLLECTIONS if c.layout == "list"]
     site = enrich(result.records, result.vocabulary, result.schemas, today,
                   read_history(Path(root), lists), result.catalogs[edition or editions[0]])
     site.catalogs = result.catalogs  # every edition's, for what a page says in the others
+    site.built = built
     return site
 
 

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from conftest import FIXTURE_DAY, ROOT
+from sitedata.clock import ClockError, build_time
 from sitedata.enrich import enrich
 from sitedata.history import read_history
 from sitedata.pipeline import load_site, validate
@@ -78,6 +79,60 @@ def test_a_shallow_clone_or_a_copy_has_no_dates_and_says_why(history_project, tm
     views = Views(site, "https://github.com/o/r", root=ROOT)
     assert "shallow clone" in str(views.history_note())
     assert "last changed" not in str(views.record_meta("people", "host-one"))
+
+
+# The time a build is dated by (sitedata/clock.py) -------------------------------------------
+
+SECOND_COMMIT = datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)  # history_project's
+NEWEST_PAST_DAY = datetime.date(2026, 11, 25)  # the fixture outcome's last_checked
+
+
+def test_source_date_epoch_wins_over_the_commit(history_project):
+    built = build_time(history_project.root, environ={"SOURCE_DATE_EPOCH": "1796204764"})
+    assert (built.source, built.iso) == ("SOURCE_DATE_EPOCH", "2026-12-02T09:46:04Z")
+    assert built.epoch == 1796204764
+    with pytest.raises(ClockError, match="whole number of seconds"):
+        build_time(history_project.root, environ={"SOURCE_DATE_EPOCH": "2026-12-02"})
+
+
+def test_without_source_date_epoch_a_build_is_dated_by_its_commit(history_project, tmp_path,
+                                                                  monkeypatch):
+    head = git(history_project.root, "rev-parse", "HEAD").strip()
+    built = build_time(history_project.root, environ={})
+    assert (built.when, built.source, built.detail) == (SECOND_COMMIT, "commit", head)
+    assert built.iso == "2026-11-20T12:00:00Z" and head[:12] in built.describe()
+    history_project.replace("data/glossary.yaml", "en: JWG", "en: JWGs")  # uncommitted: same
+    assert build_time(history_project.root, environ={}) == built
+    clone = tmp_path / "clone"  # a shallow clone has its one commit
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{history_project.root}", str(clone))
+    assert build_time(clone, environ={}).when == SECOND_COMMIT
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("SITE_BUILD_DATE", raising=False)
+    site = load_site(history_project.root)
+    assert site.built.when == SECOND_COMMIT
+    # Judged on the commit's day, or on the data's newest past day when that is later (here
+    # the outcome was last checked on the 25th, after the commit of the 20th).
+    assert site.today == NEWEST_PAST_DAY
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime(
+        2026, 12, 1, 23, 59, tzinfo=datetime.UTC).timestamp())))
+    assert load_site(history_project.root).today == datetime.date(2026, 12, 1)
+    monkeypatch.setenv("SITE_BUILD_DATE", "2026-12-24")  # what tests fix the day with
+    assert load_site(history_project.root).today == datetime.date(2026, 12, 24)
+
+
+def test_without_git_a_build_is_dated_by_the_newest_past_day_in_the_data(project, monkeypatch):
+    """A download has no commit: its builds all give midnight UTC of the newest day the data
+    records as past. Dates that may lie ahead (a deadline, a planned event) do not count."""
+    project.replace("data/outcomes/ai-dialogue.yaml", "by: 2026-04-30", "by: 2031-04-30")
+    project.replace("data/timeline.yaml", "date: 2026-01-16", "date: 2030-01-16")
+    built = build_time(project.root, validate(project.root, FIXTURE_DAY).records, environ={})
+    assert (built.source, built.iso) == ("data", "2026-11-25T00:00:00Z")
+    assert "no git history" in built.describe() and "SOURCE_DATE_EPOCH" in built.describe()
+    assert build_time(project.root, {}, environ={}).iso == "1970-01-01T00:00:00Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("SITE_BUILD_DATE", raising=False)
+    site = load_site(project.root)
+    assert site.built == built and site.today == NEWEST_PAST_DAY
 
 
 def test_records_show_when_they_were_verified_changed_and_corrected(history_project):

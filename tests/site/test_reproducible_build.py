@@ -1,0 +1,120 @@
+"""Two builds of one commit are identical byte for byte (issue 14, item 2).
+
+The commit checked out (HEAD: uncommitted changes are not in a clone) is cloned into two folders
+of different names and depths and built in each, one after the other, with different hash seeds,
+time zones and wall clocks (the second build's clock is moved 40 days on, so that anything that
+reads the clock's day, not only its seconds, shows up). Every file must be the same. Slow (two
+full builds, each with its Japanese edition): about half a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import gzip
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import MKDOCS, ROOT
+
+CLOCK_DAYS = 40
+# Put on the second build's PYTHONPATH: moves the clock that datetime and time read by
+# CLOCK_DAYS days, in the build and in the other editions' builds it starts.
+SHIFTED_CLOCK = f'''
+import datetime, time
+_time = time.time
+time.time = lambda: _time() + {CLOCK_DAYS} * 86400
+class _DateTime(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime.fromtimestamp(time.time(), tz)
+    @classmethod
+    def utcnow(cls):
+        return datetime.datetime.fromtimestamp(time.time(), datetime.UTC).replace(tzinfo=None)
+class _Date(datetime.date):
+    @classmethod
+    def today(cls):
+        return datetime.date.fromtimestamp(time.time())
+datetime.datetime, datetime.date = _DateTime, _Date
+'''
+
+
+def _git(*args: str, cwd: Path = ROOT) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                          timeout=120).stdout.strip()
+
+
+def _clone(dest: Path) -> Path:
+    dest.parent.mkdir(parents=True)
+    _git("clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest), cwd=dest.parent)
+    (dest / "node_modules").symlink_to((ROOT / "node_modules").resolve())  # the map data
+    return dest
+
+
+def _build(root: Path, seed: str, zone: str, extra: dict | None = None) -> Path:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SOURCE_DATE_EPOCH", "SITEDATA_EPOCH_FROM_COMMIT", "SITE_BUILD_DATE")}
+    env.update(NO_MKDOCS_2_WARNING="1", GITHUB_ACTIONS="", PYTHONHASHSEED=seed, TZ=zone,
+               **(extra or {}))
+    result = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", "site"], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"the build in {root} failed:\n{result.stderr[-3000:]}"
+    return root / "site"
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def _readable(rel: str, data: bytes) -> list[str]:
+    if rel.endswith(".gz"):
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "replace").splitlines()
+
+
+def _gzip_header_differs(a: bytes, b: bytes) -> bool:
+    return a[:10] != b[:10]  # magic, method, flags, mtime (4 bytes), flags, OS
+
+
+@pytest.mark.process
+def test_two_builds_of_one_commit_are_identical_byte_for_byte(tmp_path):
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=ROOT,
+                            capture_output=True, text=True, check=False, timeout=60)
+    if inside.stdout.strip() != "true":
+        pytest.skip("not a git checkout git can read: nothing to clone")
+    first = _clone(tmp_path / "a" / "x")
+    second = _clone(tmp_path / "b" / "y" / "z")
+    (tmp_path / "clock").mkdir()
+    (tmp_path / "clock" / "sitecustomize.py").write_text(SHIFTED_CLOCK, encoding="utf-8")
+
+    one = _files(_build(first, "1", "UTC"))
+    two = _files(_build(second, "2", "Asia/Tokyo", {"PYTHONPATH": str(tmp_path / "clock")}))
+
+    assert one.keys() == two.keys(), (
+        f"only in the first build: {sorted(one.keys() - two.keys())[:10]}; "
+        f"only in the second: {sorted(two.keys() - one.keys())[:10]}")
+    differ = [rel for rel in one if one[rel] != two[rel]]
+    if differ:
+        rel = differ[0]
+        diff = list(difflib.unified_diff(_readable(rel, one[rel]), _readable(rel, two[rel]),
+                                         rel, rel, n=0, lineterm=""))[:12]
+        if rel.endswith(".gz") and not diff and _gzip_header_differs(one[rel], two[rel]):
+            diff = ["the same once decompressed: the gzip headers differ (mtime?)"]
+        pytest.fail(f"{len(differ)} of {len(one)} files differ between the two builds, first "
+                    f"{differ[:10]}; {rel}:\n" + "\n".join(line[:300] for line in diff))
+
+    # The build is dated by the commit: the API's generated_at is the commit's time.
+    seconds = int(_git("log", "-1", "--format=%ct", cwd=first))
+    commit_time = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    assert f'"generated_at": "{commit_time:%Y-%m-%dT%H:%M:%SZ}"' in one["api/v2/index.json"].decode()
+    # No folder the builds ran in is named in what they wrote.
+    for folder in (first, second, ROOT, Path(MKDOCS).parent.parent):
+        named = [rel for rel, data in one.items() if str(folder).encode() in data]
+        assert not named, f"{folder} is named in {named[:5]}"
+    shutil.rmtree(tmp_path / "a")
+    shutil.rmtree(tmp_path / "b")
