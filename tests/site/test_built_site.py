@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -43,6 +44,7 @@ class Page:
         (article,) = self.tree.xpath("//article[contains(@class, 'md-content__inner')]")
         return article
 
+    @functools.cached_property
     def ids(self) -> set[str]:
         return set(self.tree.xpath("//@id"))
 
@@ -101,7 +103,8 @@ def test_internal_links_and_anchors_resolve(built_site, pages, rel):
             broken.append(f"{href} (no file {target.relative_to(built_site)})")
             continue
         if parts.fragment and target.suffix == ".html":
-            ids = page.ids() if target == page.path else \
+            known = pages.get(target.relative_to(built_site).as_posix())  # parsed once
+            ids = known.ids if known else \
                 set(lxml_html.fromstring(target.read_text(encoding="utf-8")).xpath("//@id"))
             if unquote(parts.fragment) not in ids:
                 broken.append(f"{href} (no anchor in {target.relative_to(built_site)})")
@@ -111,8 +114,8 @@ def test_internal_links_and_anchors_resolve(built_site, pages, rel):
 @pytest.mark.parametrize("rel", ALL_PAGES)
 def test_every_citation_resolves_to_a_source_entry(pages, rel):
     page = pages[rel]
-    ids = page.ids()
-    sources_ids = pages[EDITIONS[edition_of(rel)[0]] + "sources/index.html"].ids()
+    ids = page.ids
+    sources_ids = pages[EDITIONS[edition_of(rel)[0]] + "sources/index.html"].ids
     for link in page.tree.xpath("//sup[@class='ij-cite']/a"):
         note = link.get("href").lstrip("#")
         assert note in ids, f"{rel}: citation {link.text} points at missing {note}"
@@ -268,7 +271,7 @@ def test_corrected_records_link_to_their_correction(pages):
     (link,) = people.tree.xpath("//*[@id='person-toshimitsu-motegi']//a[@class='ij-corrected']")
     assert link.text == "Corrected on 2 December 2026"
     note = link.get("href").split("#")[1]
-    assert note in pages["corrections/index.html"].ids()
+    assert note in pages["corrections/index.html"].ids
     assert people.tree.xpath("//*[@id='person-toshimitsu-motegi']"
                              "//p[@class='ij-record-meta'][contains(., 'Last verified')]")
 
