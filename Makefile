@@ -60,6 +60,10 @@ build: install ## Build the site strictly into site/ (nothing is written if anyt
 	rm -rf site
 	$(BIN)/mkdocs build --strict --site-dir site || { rm -rf site; exit 1; }
 
+.PHONY: engines
+engines: install $(BIN)/.test ## Build with MkDocs and with ProperDocs; list and fail on any difference but the generator tag
+	$(BIN)/python tools/compare_engines.py
+
 .PHONY: stats
 stats: $(BIN)/.runtime ## Print the editorial counts (sources by kind, official, China's own, outcomes)
 	$(BIN)/python -m sitedata stats

@@ -84,12 +84,21 @@ def on_post_page_macros(env) -> None:
     env.markdown = env.markdown.rstrip("\n") + "\n\n" + _views.end_page()
 
 
+def generated_at() -> datetime.datetime:
+    """When this build ran, for the API's `generated_at`; or SOURCE_DATE_EPOCH (seconds since
+    1970, the reproducible-builds convention) when it is set, so that two builds of one commit,
+    with MkDocs and with ProperDocs say, can be compared byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch
+              else datetime.datetime.now(datetime.UTC))
+    return moment.replace(microsecond=0)
+
+
 def on_post_build(env) -> None:
     config = env.conf
     site_dir = Path(config["site_dir"])
-    generated_at = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     write_all(_views.site, site_dir, config["site_url"] or "/",
-              generated_at.isoformat().replace("+00:00", "Z"),
+              generated_at().isoformat().replace("+00:00", "Z"),
               api=_is_default(config))
     fix_site(site_dir)
     if _is_default(config):  # after fix_site: each edition's build fixes its own pages
