@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import macros
+from conftest import ROOT
 from tools import compare_engines
 
 MKDOCS_NAME = "mkdocs-1.6.1, mkdocs-material-9.8.2"
@@ -99,3 +100,11 @@ def test_the_api_time_is_source_date_epoch_when_set(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     now = macros.generated_at()
     assert now.tzinfo == datetime.UTC and now.microsecond == 0 and now.year >= 2026
+
+
+def test_both_engines_are_pinned_exactly():
+    pins = {line.split("==")[0].lower(): line.split()[0]
+            for name in ("requirements.in", "requirements-test.in")
+            for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if "==" in line}
+    assert set(compare_engines.ENGINES) <= pins.keys()
+    assert all(pins[engine].count("==") == 1 for engine in compare_engines.ENGINES)
