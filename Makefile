@@ -12,15 +12,29 @@ export PYTHONDONTWRITEBYTECODE := 1
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# requirements*.txt pin every package with its hashes (compiled by `make pins` from the .in
+# files); pip refuses any file whose hash is not listed there.
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+
 $(BIN)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(BIN)/.test: requirements-test.txt $(BIN)/.runtime
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	$(PIP_INSTALL) -r requirements-test.txt
 	touch $@
+
+# pip-tools compiles the pins; it lives in a virtual environment of its own so that it and what it
+# needs (build, wheel) stay out of the one the site and the tests run in.
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE := $(VENV)/pip-tools/bin/pip-compile --quiet \
+	--generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
+
+$(VENV)/pip-tools/bin/pip-compile:
+	$(PYTHON) -m venv $(VENV)/pip-tools
+	$(VENV)/pip-tools/bin/pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -46,6 +60,10 @@ build: install ## Build the site strictly into site/ (nothing is written if anyt
 	rm -rf site
 	$(BIN)/mkdocs build --strict --site-dir site || { rm -rf site; exit 1; }
 
+.PHONY: engines
+engines: install $(BIN)/.test ## Build with MkDocs and with ProperDocs; list and fail on any difference but the generator tag
+	$(BIN)/python tools/compare_engines.py
+
 .PHONY: stats
 stats: $(BIN)/.runtime ## Print the editorial counts (sources by kind, official, China's own, outcomes)
 	$(BIN)/python -m sitedata stats
@@ -61,6 +79,11 @@ lint: $(BIN)/.test ## Lint workflows (zizmor, GitHub schema) and Python (ruff)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/ruff check sitedata macros.py tests tools
+
+.PHONY: pins
+pins: $(VENV)/pip-tools/bin/pip-compile ## Compile requirements*.txt (exact pins, hashes) from requirements*.in
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-test.txt requirements-test.in
 
 .PHONY: bench
 bench: install ## Time validation and the strict build at 1x, 10x and 100x the data (prints a table)

@@ -84,14 +84,17 @@ def define_env(env) -> None:
         "commit_url": f"{config['repo_url']}/tree/{commit}" if commit else "",
     }
     # The theme's templates (overrides/) write the interface's words through t(), in this
-    # edition's language; and name every edition, for the language switch and hreflang links.
+    # edition's language; and name every edition, for the language switch and hreflang links:
+    # its folder (`root`) and the way from there back to the site's root (`up`), worked out here
+    # so that the templates use filters only, which Zensical's template engine also has.
     config["extra"]["t"] = site.catalog.gettext
     config["extra"]["edition"] = site.catalog.edition
     config["extra"]["editions"] = [
-        {"lang": value.value, "name": value.native, "locale": value.locale,
-         "root": "" if i == 0 else f"{value.value}/",
+        {"lang": value.value, "name": value.native, "locale": value.locale, "root": root,
+         "up": "../" * root.count("/"),
          "not_found": site.catalogs.get(value.value, site.catalog).gettext("Page not found")}
-        for i, value in enumerate(site.vocabulary.edition.values())]
+        for i, value in enumerate(site.vocabulary.edition.values())
+        for root in ["" if i == 0 else f"{value.value}/"]]
 
 
 def _date_mkdocs(epoch: int, source: str) -> None:

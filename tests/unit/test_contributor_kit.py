@@ -96,7 +96,42 @@ def test_workflows_are_hardened():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["concurrency"]["cancel-in-progress"] is False
-    assert workflow["jobs"]["build-pages"]["needs"] == ["validate", "test"]
+    assert workflow["jobs"]["build-pages"]["needs"] == ["test"]
+
+
+# What CI runs, in order: every make target .ci/run calls.
+CI_TARGETS = ["validate", "lint", "engines", "test"]
+
+
+def test_ci_is_defined_once_in_ci_run():
+    """The workflow checks a change by running .ci/run and nothing else, so a green .ci/run is a
+    green workflow; the Pages jobs only build and deploy what those checks passed."""
+    workflow = _yaml(".github/workflows/ci.yml")
+    runs = {name: [step["run"].strip() for step in job["steps"] if "run" in step]
+            for name, job in workflow["jobs"].items()}
+    assert runs.pop("test") == [".ci/run"]
+    assert runs == {"build-pages": ["make build"], "deploy": []}
+    assert workflow["jobs"]["test"]["container"].startswith("python:3.11-")
+    assert workflow["jobs"]["build-pages"]["needs"] == ["test"]
+    checkout = next(step for step in workflow["jobs"]["build-pages"]["steps"]
+                    if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the pages' dates come from git history
+    script = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    commands = [line.split("#", 1)[0].strip() for line in script.splitlines()]
+    assert [c.split()[1] for c in commands if c.startswith("make ")] == CI_TARGETS
+    assert all(c == f"make {c.split()[1]}" for c in commands if c.startswith("make "))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in CI_TARGETS:
+        assert re.search(rf"^{target}: .*## ", makefile, re.M), f"make {target} is not a target"
+    assert (ROOT / ".ci/run").stat().st_mode & 0o111, ".ci/run must be executable"
+
+
+def test_ci_run_installs_what_the_container_lacks():
+    script = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    for package in ("make", "nodejs", "npm", "chromium", "fonts-noto-cjk"):
+        assert f"missing+=({package})" in script, package
+    assert "apt-get install -y -qq \"${missing[@]}\"" in script
+    assert "as_root=(sudo)" in script  # not root: through sudo
 
 
 def test_the_dataset_has_a_citation_file():
