@@ -156,21 +156,21 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     vocabulary = vocabulary.localized(catalog.edition)
     site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas,
                 catalog=catalog, raw=raw, history=history or History(reason="no history was read"))
-    data = {name: [r.data for r in rs] for name, rs in records.items()}
-    site.sources = {s["id"]: s for s in sorted(data.get("sources", []),
+    data = {name: [r.data for r in rs] for name, rs in records.items()}  # every collection
+    site.sources = {s["id"]: s for s in sorted(data["sources"],
                                                key=lambda s: (s["publisher"], s["published"]))}
-    site.people = {p["id"]: p for p in data.get("people", [])}
-    site.glossary = sorted(data.get("glossary", []), key=lambda g: g["term"].casefold())
-    site.terminology = data.get("terminology", [])
-    site.timeline = sorted(data.get("timeline", []), key=lambda t: t["date"])
-    site.topics = {t["id"]: t for t in data.get("topics", [])}
-    site.claims = data.get("claims", [])
-    site.visit = (data.get("visit") or [{}])[0]
-    site.outcomes = sorted((outcome_view(r, vocabulary, today) for r in records.get("outcomes", [])),
+    site.people = {p["id"]: p for p in data["people"]}
+    site.glossary = sorted(data["glossary"], key=lambda g: g["term"].casefold())
+    site.terminology = data["terminology"]
+    site.timeline = sorted(data["timeline"], key=lambda t: t["date"])
+    site.topics = {t["id"]: t for t in data["topics"]}
+    site.claims = data["claims"]
+    (site.visit,) = data["visit"]
+    site.outcomes = sorted((outcome_view(r, vocabulary, today) for r in records["outcomes"]),
                            key=lambda o: (o.data["announced"], o.data["title"]))
     site.cited_by = _citations(records, catalog)
-    site.corrections = sorted(data.get("corrections", []), key=lambda c: c["date"], reverse=True)
-    site.searches = sorted(data.get("searches", []), key=lambda s: s["date"], reverse=True)
+    site.corrections = sorted(data["corrections"], key=lambda c: c["date"], reverse=True)
+    site.searches = sorted(data["searches"], key=lambda s: s["date"], reverse=True)
     for c in site.corrections:
         key = (c["collection"], c.get("record", ""), c.get("part", ""))
         site.corrected.setdefault(key, []).append(c)

@@ -163,6 +163,13 @@ def test_load_site_shows_one_edition_and_keeps_every_editions_catalog(project):
     assert {edition: c.edition for edition, c in site.catalogs.items()} == {"en": "en", "ja": "ja"}
 
 
+def test_the_site_holds_every_collection(site):
+    assert [t["id"] for t in site.terminology] == ["strategic-dialogue"]
+    assert [c["id"] for c in site.claims] == ["dates"]
+    assert sorted(site.people) == ["host-one", "visitor-one"]
+    assert site.visit["title"]
+
+
 def test_site_lookups_of_what_is_not_there_are_empty(site):
     assert site.corrections_of("outcomes", "no-such-outcome") == []
     assert site.searches_of("outcomes", "no-such-outcome") == []
