@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 FAST_TESTS = ["tests/unit", "-m", "not process", "--ignore=tests/unit/test_contributor_kit.py",
-              "-x", "-q", "-p", "no:cacheprovider"]
+              "--ignore=tests/unit/test_bench.py", "-x", "-q", "-p", "no:cacheprovider"]
 
 
 def run_mutmut(jobs: int) -> tuple[dict, list[str]]:
