@@ -25,10 +25,13 @@ import json
 import os
 import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -44,6 +47,7 @@ PROJECT_DIRS = ("sitedata", "docs", "overrides")
 TARGETS = {"validate 1x": 0.3, "validate 10x": 2.0}  # seconds, in one process
 MAX_GROWTH = 1.2  # validation: 100x the data in at most 120x the time of 1x
 MAX_BUILD_GROWTH = 1.1  # the build: 100x the data in at most 110x the processor time of 1x
+SERVE_TARGETS = {1: 1.5, 10: 4.0}  # seconds from saving a data file to the page showing it
 MAX_VS_STATIC = 1.5  # the build's processor time against the same pages as static HTML
 
 # Run in a fresh process: `validate()` `runs` times, then its figures as JSON.
@@ -190,6 +194,49 @@ def _run(command: list[str], cwd: Path) -> tuple[float, float, int]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
+def measure_serve(root: Path, edits: int = 3) -> dict:
+    """`mkdocs serve` as an editor runs it: from saving a data file (a source's title) to the
+    served page showing the change, in the default edition and in every edition (the median of
+    `edits` saves, each made once the previous one shows everywhere)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    pages = [base + "sources/", base + "ja/sources/"]
+    process = subprocess.Popen([MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
+                               env={**_env(), "SITE_URL": base}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(pages[-1], "</html>", timeout=900)  # the first build, both editions
+        source = sorted((root / "data" / "sources").glob("*.yaml"))[0]
+        record = _load(source)
+        first, every = [], []
+        for n in range(edits):
+            token = f"edited{n}x{os.getpid()}"
+            _dump(source, {**record, "title": f"{record['title']} {token}"})
+            start = time.perf_counter()
+            first.append(_wait_for(pages[0], token) - start)
+            every.append(max(_wait_for(page, token) for page in pages) - start)
+        return {"page": statistics.median(first), "editions": statistics.median(every)}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_for(url: str, text: str, timeout: float = 120) -> float:
+    """Poll `url` until its body has `text`; the time it did (perf_counter)."""
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8", "replace"):
+                    return time.perf_counter()
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"{url} did not show {text!r} within {timeout:.0f} s")
+
+
 def _env() -> dict:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
 
@@ -198,8 +245,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--serve-scales", default="1,10",
+                        help="the scales at which to time mkdocs serve after an edit")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
+    serve_scales = {int(s) for s in args.serve_scales.split(",") if s}
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for factor in scales:
@@ -213,9 +263,11 @@ def main() -> int:
                 return 1
             build = measure_build(root)
             static = measure_static(root)
+            serve = measure_serve(root) if factor in serve_scales else {}
             rows.append({"factor": factor, "files": files, **{f"v_{k}": v for k, v in check.items()},
                          **{f"b_{k}": v for k, v in build.items()},
-                         **{f"s_{k}": v for k, v in static.items()}})
+                         **{f"s_{k}": v for k, v in static.items()},
+                         **{f"e_{k}": v for k, v in serve.items()}})
             shutil.rmtree(root)
             print(f"  measured {factor}x", file=sys.stderr, flush=True)
     print_table(rows)
@@ -226,7 +278,7 @@ def print_table(rows: list[dict]) -> None:
     base = rows[0]
     header = ("scale", "files", "records", "validate s", "growth", "peak MiB", "build s",
               "build cpu s", "growth", "static cpu s", "vs static", "peak MiB", "HTML MB",
-              "search MB")
+              "search MB", "edit→page s", "edit→both s")
     lines = [header]
     for r in rows:
         lines.append((f"{r['factor']}x", str(r["files"]), str(r["v_records"]),
@@ -235,7 +287,9 @@ def print_table(rows: list[dict]) -> None:
                       f"{r['b_cpu']:.1f}", f"{r['b_cpu'] / base['b_cpu']:.1f}x",
                       f"{r['s_cpu']:.1f}", f"{r['b_cpu'] / r['s_cpu']:.2f}x",
                       f"{r['b_peak_kib'] / 1024:.0f}", f"{r['b_html_mb']:.1f}",
-                      f"{r['b_search_mb']:.1f}"))
+                      f"{r['b_search_mb']:.1f}",
+                      f"{r['e_page']:.1f}" if "e_page" in r else "-",
+                      f"{r['e_editions']:.1f}" if "e_editions" in r else "-"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:
         print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
@@ -254,6 +308,11 @@ def print_table(rows: list[dict]) -> None:
             limit = r["factor"] * most
             print(f"{stage} growth at {r['factor']}x: {growth:.1f}x (target at most "
                   f"{limit:.0f}x): {'met' if growth <= limit else 'MISSED'}")
+    for r in rows:
+        if "e_page" in r and r["factor"] in SERVE_TARGETS:
+            limit = SERVE_TARGETS[r["factor"]]
+            print(f"edit to page while serving at {r['factor']}x: {r['e_page']:.1f} s (target "
+                  f"under {limit} s): {'met' if r['e_page'] < limit else 'MISSED'}")
     for r in rows:
         ratio = r["b_cpu"] / r["s_cpu"]
         print(f"build at {r['factor']}x against the same pages as static HTML: {ratio:.2f}x "
