@@ -114,7 +114,7 @@ class Site:
     searched: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
     _by_id: dict[tuple[str, str], Record] = field(default_factory=dict, repr=False)
 
-    def corrections_of(self, collection: str, record_id: str = "", part: str = "") -> list[dict]:
+    def corrections_of(self, collection: str, record_id: str, part: str) -> list[dict]:
         """The corrections made to a record (or to one part of it), newest first."""
         return self.corrected.get((collection, record_id, part), [])
 

@@ -76,7 +76,6 @@ class _Refused(Exception):
     def __init__(self, mark: yaml.Mark, message: str):
         super().__init__(message)
         self.mark = mark
-        self.message = message
 
 
 class _Loader(Composer, _Parser, Resolver):
@@ -244,7 +243,7 @@ def _compose(text: str, rel: str, report: Report) -> yaml.Node | None:
     try:
         return loader.get_single_node()
     except _Refused as err:
-        report.add(rel, err.mark.line + 1, err.mark.column + 1, err.message)
+        report.add(rel, err.mark.line + 1, err.mark.column + 1, str(err))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

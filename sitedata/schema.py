@@ -202,11 +202,10 @@ def _explain(error: jsonschema.ValidationError, doc: Document, skip: int):
     value = error.instance
     kind = error.validator
     if kind == "required":
-        present = value if isinstance(value, dict) else {}
-        unknown = [k for k in present if k not in error.schema.get("properties", {})]
-        for missing in error.validator_value:
+        unknown = [k for k in value if k not in error.schema.get("properties", {})]
+        for missing in error.validator_value:  # (required applies to mappings only)
             # A misspelt key is reported once, as an unknown field with a "did you mean".
-            if missing not in present and not difflib.get_close_matches(missing, unknown, 1, 0.6):
+            if missing not in value and not difflib.get_close_matches(missing, unknown, 1, 0.6):
                 yield path, False, f"{name} is missing the required field '{missing}'" \
                     if path[skip:] else f"missing the required field '{missing}'"
         return
@@ -215,8 +214,8 @@ def _explain(error: jsonschema.ValidationError, doc: Document, skip: int):
         for extra in sorted(set(value) - set(allowed)):
             guess = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            yield path + (extra,), True, (f"unknown field '{extra}'{hint}; "
-                                          f"allowed here: {', '.join(allowed)}")
+            fields = f"allowed here: {', '.join(allowed)}" if allowed else "no fields are allowed here"
+            yield path + (extra,), True, f"unknown field '{extra}'{hint}; {fields}"
         return
     custom = _custom(error)
     if kind == "enum" and custom:

@@ -122,6 +122,9 @@ CASES = [
     Case("empty-wording", [OUT + "9:10: wording must have at least 1 field(s)"],
          edits=[edit(OUTCOME, "wording:\n  india:\n    text: launched the AI Dialogue\n"
                      "    language: en\n    sources: [mea-briefing]", "wording: {}")]),
+    Case("missing-field-in-a-nested-mapping", [OUT + "11:5: wording.india is missing the required "
+         "field 'language'"], edits=[edit(OUTCOME, "    text: launched the AI Dialogue\n    language: "
+                                          "en\n", "    text: launched the AI Dialogue\n")]),
     Case("missing-field-in-a-list-item", [OUT + "26:5: updates[1] is missing the required field "
          "'summary'"], edits=[edit(OUTCOME, "    summary:\n      en: The first meeting was held.\n", "")]),
     Case("list-for-mapping", ["data/visit.yaml:40:5: itinerary[0] must be a mapping of fields, "

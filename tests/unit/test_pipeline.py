@@ -171,7 +171,7 @@ def test_the_site_holds_every_collection(site):
 
 
 def test_site_lookups_of_what_is_not_there_are_empty(site):
-    assert site.corrections_of("outcomes", "no-such-outcome") == []
+    assert site.corrections_of("outcomes", "no-such-outcome", "") == []
     assert site.searches_of("outcomes", "no-such-outcome") == []
     assert site.data_files("no-such-collection") == []
     assert site.data_files("glossary") == ["data/glossary.yaml"]

@@ -1,0 +1,55 @@
+"""The schema's words for each kind of error, on small schemas of their own: the kinds the real
+schemas do not use today (a plain enum, const, dependentRequired, a mapping with no fields) must
+still read well, at the right place, the day a schema uses them."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from sitedata.loader import load_document
+from sitedata.problems import Report
+from sitedata.schema import _custom, _quote, check_against
+
+
+def problems(tmp_path, schema: dict, yaml_text: str, skip: int = 0) -> list[str]:
+    (tmp_path / "doc.yaml").write_text(yaml_text, encoding="utf-8")
+    report = Report()
+    doc = load_document(tmp_path, "doc.yaml", report)
+    check_against(jsonschema.Draft202012Validator(schema), doc, report, skip)
+    return [str(p) for p in report.sorted()]
+
+
+@pytest.mark.parametrize("schema, text, expected", [
+    ({"properties": {"k": {"enum": ["a", "b"]}}}, "k: c\n",
+     ["doc.yaml:1:4: k 'c' is not one of a, b"]),
+    ({"properties": {"k": {"const": "a"}}}, "k: b\n", ["doc.yaml:1:4: k 'b' is not one of a"]),
+    ({"dependentRequired": {"a": ["b"], "c": ["d"]}}, "a: 1\n",
+     ["doc.yaml:1:1: has 'a' but no 'b'; give both or neither"]),
+    ({"properties": {"x": {"dependentRequired": {"a": ["b"]}}}}, "x:\n  a: 1\n",
+     ["doc.yaml:2:3: x has 'a' but no 'b'; give both or neither"]),
+    ({"properties": {"x": {"additionalProperties": False}}}, "x:\n  y: 1\n",
+     ["doc.yaml:2:3: unknown field 'y'; no fields are allowed here"]),
+    ({"properties": {"x": {"required": ["a"]}}}, "x: 1\n", []),  # required applies to mappings
+    ({"properties": {"k": {"multipleOf": 2}}}, "k: 3\n", ["doc.yaml:1:4: k: 3 is not a multiple of 2"]),
+])
+def test_each_kind_of_error_is_explained_where_it_is(tmp_path, schema, text, expected):
+    assert problems(tmp_path, schema, text) == expected
+
+
+def test_a_misspelt_required_field_is_reported_once_as_unknown(tmp_path):
+    schema = {"required": ["title"], "properties": {"title": {}}, "additionalProperties": False}
+    assert problems(tmp_path, schema, "titel: x\n") == [
+        "doc.yaml:1:1: unknown field 'titel' (did you mean 'title'?); allowed here: title"]
+
+
+def test_long_values_are_shortened_where_they_are_quoted():
+    assert _quote("x" * 60) == "'" + "x" * 60 + "'"
+    assert _quote("x" * 61) == "'" + "x" * 57 + "...'"
+    assert _quote("a\n  b") == "'a b'"
+
+
+def test_a_boolean_schema_has_no_custom_message():
+    assert _custom(jsonschema.ValidationError("no", validator="false", schema=False)) is None
+    error = jsonschema.ValidationError("no", validator="enum", schema={"errorMessage": {"enum": "!"}})
+    assert _custom(error) == "!"
