@@ -25,11 +25,11 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .history import git_output
 from .records import Record
 
 EPOCH = "SOURCE_DATE_EPOCH"
@@ -87,7 +87,7 @@ def build_time(root: Path, records: Mapping[str, Iterable[Record]] | None = None
             raise ClockError(f"{EPOCH} must be a whole number of seconds since 1970-01-01 UTC, "
                              f"not {value!r}")
         return BuildTime(_utc(int(value)), EPOCH)
-    commit = _git(root, "log", "-1", "--format=%H %ct")
+    commit = git_output(root, "log", "-1", "--format=%H %ct")
     if commit:
         sha, _, seconds = commit.strip().partition(" ")
         if seconds.isdigit():
@@ -137,12 +137,3 @@ def _past_days(data: object, collection: str) -> list[str]:
 
 def _utc(seconds: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                                timeout=60, check=False)
-    except OSError:  # git is not installed
-        return None
-    return result.stdout if result.returncode == 0 else None

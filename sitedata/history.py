@@ -37,15 +37,15 @@ class History:
 
 def read_history(root: Path, list_files: list[str]) -> History:
     """The history of data/ in the git checkout at `root`."""
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    inside = git_output(root, "rev-parse", "--is-inside-work-tree")
     if inside is None or inside.strip() != "true":
         return History(reason="this copy has no git history (a download or an export), so "
                               "the days each record last changed are left out")
-    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+    if (git_output(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
         return History(reason="this is a shallow clone, whose history stops short, so the days "
                               "each record last changed are left out (git fetch --unshallow "
                               "gives them)")
-    log = _git(root, "log", "--no-renames", "--relative", "--format=%x00%ct", "--name-status", "--",
+    log = git_output(root, "log", "--no-renames", "--relative", "--format=%x00%ct", "--name-status", "--",
                "data")
     if log is None:
         return History(reason="git could not read the history of data/")
@@ -66,7 +66,7 @@ def read_history(root: Path, list_files: list[str]) -> History:
 
 def _blame(root: Path, path: str) -> list[str]:
     """The day of the commit behind each line of a file ('' for uncommitted lines)."""
-    out = _git(root, "blame", "--line-porcelain", "--", path) or ""
+    out = git_output(root, "blame", "--line-porcelain", "--", path) or ""
     days: list[str] = []
     commit = ""
     for line in out.splitlines():
@@ -84,7 +84,8 @@ def _day(epoch: str) -> str:
     return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """What `git -C root args...` prints, or None if git is missing or fails."""
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                                 timeout=60, check=False)
