@@ -32,8 +32,8 @@ class Record:
     def __repr__(self) -> str:
         return f"Record({self.collection.name}, {self.doc.path}, {self.prefix})"
 
-    def mark(self, *path: Any, key: bool = False) -> tuple[int, int]:
-        return self.doc.mark(self.prefix + tuple(path), key=key)
+    def mark(self, *path: Any) -> tuple[int, int]:
+        return self.doc.mark(self.prefix + tuple(path))
 
     def walk(self) -> list[tuple[tuple, Any]]:
         """Every (path, value) in the record, parents first."""

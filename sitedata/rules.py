@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -48,8 +49,8 @@ class Context:
         return {r.id: r.data for r in self.valid.get("sources", [])}
 
 
-def _add(report: Report, record: Record, path: tuple, message: str, key: bool = False) -> None:
-    line, col = record.mark(*path, key=key)
+def _add(report: Report, record: Record, path: tuple, message: str) -> None:
+    line, col = record.mark(*path)
     report.add(record.doc.path, line, col, message)
 
 
@@ -94,7 +95,7 @@ def check_list_ids(record: Record, values: Values, today: date, report: Report) 
 def check_file_name(record: Record, values: Values, today: date, report: Report) -> None:  # noqa: ARG001
     """In one-file-per-record collections, the id is the file name."""
     if record.collection.is_dir:
-        stem = record.doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        stem = posixpath.basename(record.doc.path).removesuffix(".yaml")
         if record.id != stem:
             _add(report, record, ("id",), f"id '{record.id}' must match the file name "
                  f"'{stem}.yaml': rename the file or fix the id")
@@ -305,7 +306,7 @@ def _target(context: Context, record: Record, single: bool, report: Report) -> R
 
 def _check_part(record: Record, target: str, found: Record, report: Report) -> None:
     keys = PARTS.get(target, ())
-    ids = {item.get("id") for key in keys for item in found.data.get(key, [])}
+    ids = {item["id"] for key in keys for item in found.data[key]}  # valid: it has them all
     if record.data["part"] not in ids:
         where = " or ".join(keys) or "nothing: this kind of record has no parts"
         _add(report, record, ("part",), f"part '{record.data['part']}' is not in the "

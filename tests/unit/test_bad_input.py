@@ -476,7 +476,8 @@ BOUNDARIES = {
     "a long statement is not a quotation": ({}, [
         edit("visit.yaml", "en: The minister visited India from 15 to 17 January 2026.",
              "en: " + " ".join(["w"] * 60)),
-        edit("topics/quad.yaml", "en: A summary point.", "en: " + " ".join(["w"] * 60))]),
+        edit("topics/quad.yaml", "en: A summary point.", "en: " + " ".join(["w"] * 60)),
+        edit(OUTCOME, "  text: early 2026\n", "  text: " + " ".join(["w"] * 60) + "\n")]),
     "an archived copy may be a home page": (
         {BAD: H + "id: bad\n" + SOURCE + "archived_url: https://archive.example.org/\n"}, []),
     "analysis cited beside another kind of source": ({}, [
