@@ -17,6 +17,10 @@ for await (const chunk of process.stdin) chunks.push(chunk);
 const {chrome: chromePath, flags, jobs} = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 
 const chrome = await chromeLauncher.launch({chromePath, chromeFlags: ['--headless=new', ...flags]});
+// Stopped (Ctrl-C, or the caller giving up): take Chromium down too, not leave it running.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => { await chrome.kill(); process.exit(1); });
+}
 const numeric = (report, id) => report.audits[id]?.numericValue ?? null;
 try {
   for (const job of jobs) {
@@ -52,6 +56,8 @@ try {
         requests: report.audits['network-requests']?.details?.items?.length ?? null,
         dom: numeric(report, 'dom-size'),
         seconds: (Date.now() - t0) / 1000,
+        long: (report.audits['long-tasks']?.details?.items ?? [])
+          .map(item => [item.url.split('/').slice(-2).join('/'), Math.round(item.startTime), Math.round(item.duration)]),
       };
     } catch (error) {
       line = {id: job.id, url: job.url, error: String(error && error.message || error)};
