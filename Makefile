@@ -94,7 +94,7 @@ mutation: install $(BIN)/.test ## Mutation-test the validation and enrichment mo
 	$(BIN)/python tools/mutation.py
 
 .PHONY: audit
-audit: build $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Lighthouse, Nu HTML checker, weight, requests
+audit: build $(BIN)/.test tools/audit/node_modules/.installed ## Audit every built page: axe, Nu HTML checker, weight, requests; Lighthouse vs plain Material
 	tools/ensure-chromium.sh
 	$(BIN)/python tools/audit.py
 

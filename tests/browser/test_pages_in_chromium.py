@@ -106,6 +106,32 @@ def test_citation_links_jump_to_their_reference(context_factory, site_url):
 
 
 @pytest.mark.parametrize("path", ["outcomes/", "ja/outcomes/"])
+def test_glossary_terms_and_citations_show_their_tooltip(context_factory, site_url, path):
+    """Material's tooltip (md-tooltip2), made when a reader points at or focuses the element
+    (overrides/assets/javascripts/tooltips.js); the title comes back when it goes."""
+    page, seen = _open(context_factory(), site_url + path)
+    term = page.locator("article abbr").first  # not [title]: it goes while the tooltip shows
+    meaning = term.get_attribute("title")
+    assert meaning
+    term.hover()
+    tip = page.locator(".md-tooltip2--active[role='tooltip']")
+    tip.wait_for()
+    assert tip.inner_text() == meaning
+    assert term.get_attribute("aria-describedby") == tip.get_attribute("id")
+    assert term.get_attribute("title") is None  # no second, native tooltip
+    cite = page.locator("sup.ij-cite a").first
+    tip_text = cite.get_attribute("title")
+    cite.focus()
+    page.wait_for_function("t => document.querySelector('.md-tooltip2--active')?.innerText === t",
+                           arg=tip_text)
+    assert term.get_attribute("title") == meaning
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.md-tooltip2')")
+    assert cite.get_attribute("title") == tip_text
+    assert seen["errors"] == []
+
+
+@pytest.mark.parametrize("path", ["outcomes/", "ja/outcomes/"])
 def test_print_hides_navigation_and_shows_citation_urls(context_factory, site_url, path):
     page, _ = _open(context_factory(), site_url + path)
     page.emulate_media(media="print")
