@@ -170,6 +170,15 @@ def test_the_site_holds_every_collection(site):
     assert site.visit["title"]
 
 
+def test_a_source_is_verified_when_it_was_last_read(project):
+    project.replace("data/sources/wire-report.yaml", "country: india\n",
+                    "country: india\naccessed: 2026-11-10\n")
+    site = enriched(project.root)
+    assert site.dates[("sources", "wire-report")].verified == "2026-11-10"
+    assert site.dates[("sources", "mea-briefing")].verified == ""  # never read again: no date
+    assert site.dates[("people", "host-one")].verified == "2026-11-20"
+
+
 def test_site_lookups_of_what_is_not_there_are_empty(site):
     assert site.corrections_of("outcomes", "no-such-outcome", "") == []
     assert site.searches_of("outcomes", "no-such-outcome") == []
