@@ -6,9 +6,10 @@
 ProperDocs is a fork of MkDocs 1.x that continues it under another name; the site must build
 the same with either. The two outputs must be identical except for the generator tag
 (`<meta name="generator" content="...">`) in each page's head, which names the engine. Both
-builds get one SOURCE_DATE_EPOCH and SITE_BUILD_DATE, so that the time the build ran is not a
-difference. Each engine also builds the other editions (macros.py runs `python -m <engine>` for
-each): every page of the ProperDocs build, in every edition, must name ProperDocs.
+builds get one SOURCE_DATE_EPOCH and SITE_BUILD_DATE, from the build's own clock
+(sitedata/clock.py: SOURCE_DATE_EPOCH when set, else the commit's time), never the wall clock.
+Each engine also builds the other editions (macros.py runs `python -m <engine>` for each):
+every page of the ProperDocs build, in every edition, must name ProperDocs.
 
 Prints every file that differs (or is in one output only) with its first differing line, and
 exits 1 if any does; exits 2 if a build fails; 0 when the outputs agree.
@@ -17,15 +18,16 @@ exits 1 if any does; exits 2 if a build fails; 0 when the outputs agree.
 from __future__ import annotations
 
 import argparse
-import datetime
 import difflib
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sitedata.clock import build_time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ("mkdocs", "properdocs")
@@ -100,10 +102,9 @@ def build(engine: str, out: Path, environment: dict[str, str]) -> subprocess.Com
 
 
 def build_environment() -> dict[str, str]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(int(time.time()))
-    day = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
-    return {**os.environ, "SOURCE_DATE_EPOCH": epoch,
-            "SITE_BUILD_DATE": os.environ.get("SITE_BUILD_DATE") or day,
+    built = build_time(ROOT)  # the build's own clock: SOURCE_DATE_EPOCH, else the commit
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(built.epoch),
+            "SITE_BUILD_DATE": os.environ.get("SITE_BUILD_DATE") or built.when.date().isoformat(),
             "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
