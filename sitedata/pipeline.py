@@ -32,8 +32,7 @@ def build_date() -> datetime.date:
     """The real today, against which validation refuses dates in the future; or SITE_BUILD_DATE
     (YYYY-MM-DD), which tests set. It decides only whether the data is valid: what a build
     writes is dated by the commit (sitedata/clock.py)."""
-    value = os.environ.get("SITE_BUILD_DATE")
-    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+    return judged_day() or datetime.date.today()
 
 
 def judged_day() -> datetime.date | None:
