@@ -16,7 +16,7 @@ class Record:
     """One record: its collection, the document it is in, and its path inside it (() or
     (index,))."""
 
-    __slots__ = ("collection", "doc", "prefix", "data", "id")
+    __slots__ = ("collection", "doc", "prefix", "data", "id", "_values")
 
     def __init__(self, collection: Collection, doc: Document, prefix: tuple):
         self.collection = collection
@@ -28,6 +28,7 @@ class Record:
         self.data: dict = value
         found = value.get("id") if isinstance(value, dict) else None
         self.id: str = found if isinstance(found, str) else ""
+        self._values: list[tuple[tuple, Any]] | None = None
 
     def __repr__(self) -> str:
         return f"Record({self.collection.name}, {self.doc.path}, {self.prefix})"
@@ -36,8 +37,11 @@ class Record:
         return self.doc.mark(self.prefix + tuple(path))
 
     def walk(self) -> list[tuple[tuple, Any]]:
-        """Every (path, value) in the record, parents first."""
-        return walk(self.data)
+        """Every (path, value) in the record, parents first: walked once, on first use, as
+        validation never changes a record and about five rules read every value of each."""
+        if self._values is None:
+            self._values = walk(self.data)
+        return self._values
 
 
 def records_of(collection: Collection, doc: Document) -> list[Record]:

@@ -374,6 +374,11 @@ def check_terminology(context: Context, report: Report) -> None:
             for edition, form in person.data.get(key, {}).items():
                 forms.setdefault(edition, []).append(form)
         names.append((f"data/people/{person.id}.yaml", forms))
+    # Entries with the same forms (namesakes) give one verdict: the first one's is enough.
+    unique: dict[str, tuple[str, dict]] = {}
+    for where, forms in names:
+        unique.setdefault(repr(sorted(forms.items())), (where, forms))
+    names = list(unique.values())
     index = _form_index(names)
     for records in context.valid.values():
         for record in records:

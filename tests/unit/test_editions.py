@@ -82,6 +82,17 @@ def test_a_person_is_named_as_their_file_says(project):
         "none of 来訪一郎, 来訪 (data/people/visitor-one.yaml); use one of them"]
 
 
+def test_namesakes_give_one_verdict_named_after_the_first(project):
+    person = (project.root / "data/people/visitor-one.yaml").read_text(encoding="utf-8")
+    project.write("data/people/visitor-two.yaml", person.replace("id: visitor-one",
+                                                                 "id: visitor-two"))
+    project.replace("data/timeline.yaml", "en: The ministers met in New Delhi.",
+                    "en: Visitor One met the minister in New Delhi.")
+    assert project.problems() == [
+        "data/timeline.yaml:19:9: summary names 'Visitor One' in English, but its ja text has "
+        "none of 来訪一郎, 来訪 (data/people/visitor-one.yaml); use one of them"]
+
+
 def test_a_name_inside_a_longer_word_does_not_count(project):
     project.replace("data/timeline.yaml", "en: The ministers met in New Delhi.",
                     "en: The ministers met in New Delhi (Strategic Dialogues aside).")
