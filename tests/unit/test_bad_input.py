@@ -359,8 +359,8 @@ CASES = [
          "of fields"], {"data/glossary.yaml": "id: x\n"}),
     Case("byte-order-mark", [B + "1:1: file starts with a byte-order mark; save it as UTF-8 "
          "without BOM"], {BAD: b"\xef\xbb\xbfid: bad\n"}),
-    Case("huge-file", [B + "1:1: file is 4,200,011 bytes; the limit is 4,194,304 (split it, one "
-         "record per file)"], {BAD: "id: bad\n# " + "x" * 4_200_000 + "\n"}),
+    Case("huge-file", [B + "1:1: file is 8,400,011 bytes; the limit is 8,388,608 (split it, one "
+         "record per file)"], {BAD: "id: bad\n# " + "x" * 8_400_000 + "\n"}),
     Case("deep-nesting", [B + "1:1003: YAML nests too deeply to read"],
          {BAD: "a: " + "[" * 2000 + "]" * 2000 + "\n"}),
     Case("two-documents", [B + "2:1: YAML syntax error: more than one document ('---') in one "
