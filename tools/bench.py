@@ -7,9 +7,11 @@ The copies are generated from the real files: every record of every collection (
 itinerary event and tour stop of the visit) repeated under new ids, still citing the real
 sources, so that the copy is valid and every stage works on it as on real data. Each figure is
 measured in a fresh process: validation is the median of --runs calls of `validate()` in one
-process (imports and the first, cold call excluded from none: every call reads every file);
-the build is `mkdocs build --strict` from start to exit (both editions: the other one builds
-in a child process), timed on the wall clock and in processor time. Beside it, the same pages
+process (every call reads every file), on the wall clock and in processor time; its targets
+and growth are judged on processor time, which for one single-threaded process on an idle
+machine is its wall time, and which other work on a busy machine does not inflate; the build
+is `mkdocs build --strict` from start to exit (both editions: the other one builds in a child
+process), timed on the wall clock and in processor time. Beside it, the same pages
 pasted into a MkDocs project as static HTML (`static_copy`) are built the same way: the ratio
 of processor times is what the data layer costs over MkDocs and Material alone. Growth and
 ratios use processor time, which a busy machine disturbs less than the wall clock. Peak memory
@@ -56,12 +58,14 @@ import json, resource, statistics, sys, time
 sys.path.insert(0, sys.argv[1])
 from sitedata import validate
 runs = int(sys.argv[2])
-times = []
+times, cpu = [], []
 for _ in range(runs):
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = validate(sys.argv[1])
     times.append(time.perf_counter() - start)
-print(json.dumps({"seconds": statistics.median(times), "problems": len(result.report),
+    cpu.append(time.process_time() - start_cpu)
+print(json.dumps({"seconds": statistics.median(times), "cpu": statistics.median(cpu),
+                  "problems": len(result.report),
                   "first": [str(p) for p in result.report.sorted()[:5]],
                   "records": sum(len(r) for r in result.records.values()),
                   "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
@@ -280,13 +284,15 @@ def main() -> int:
 
 def print_table(rows: list[dict]) -> None:
     base = rows[0]
-    header = ("scale", "files", "records", "validate s", "growth", "peak MiB", "build s",
+    header = ("scale", "files", "records", "validate s", "validate cpu s", "growth", "peak MiB",
+              "build s",
               "build cpu s", "growth", "static cpu s", "vs static", "peak MiB", "HTML MB",
               "search MB", "edit→page s", "edit→both s")
     lines = [header]
     for r in rows:
         lines.append((f"{r['factor']}x", str(r["files"]), str(r["v_records"]),
-                      f"{r['v_seconds']:.2f}", f"{r['v_seconds'] / base['v_seconds']:.1f}x",
+                      f"{r['v_seconds']:.2f}", f"{r['v_cpu']:.2f}",
+                      f"{r['v_cpu'] / base['v_cpu']:.1f}x",
                       f"{r['v_peak_kib'] / 1024:.0f}", f"{r['b_seconds']:.1f}",
                       f"{r['b_cpu']:.1f}", f"{r['b_cpu'] / base['b_cpu']:.1f}x",
                       f"{r['s_cpu']:.1f}", f"{r['b_cpu'] / r['s_cpu']:.2f}x",
@@ -302,11 +308,11 @@ def print_table(rows: list[dict]) -> None:
     for name, limit in TARGETS.items():
         factor = int(name.split()[1].rstrip("x"))
         if factor in by_factor:
-            seconds = by_factor[factor]["v_seconds"]
-            print(f"{name}: {seconds:.2f} s (target under {limit} s): "
+            seconds = by_factor[factor]["v_cpu"]
+            print(f"{name}: {seconds:.2f} s of processor time (target under {limit} s): "
                   f"{'met' if seconds < limit else 'MISSED'}")
     for r in rows[1:]:
-        for stage, key, most in (("validation", "v_seconds", MAX_GROWTH),
+        for stage, key, most in (("validation", "v_cpu", MAX_GROWTH),
                                  ("build", "b_cpu", MAX_BUILD_GROWTH)):
             growth = r[key] / base[key]
             limit = r["factor"] * most
