@@ -147,15 +147,14 @@ class Site:
 
 
 def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schemas,
-           today: datetime.date, history: History | None = None,
-           catalog: Catalog | None = None) -> Site:
+           today: datetime.date, history: History, catalog: Catalog | None = None) -> Site:
     """The site as `catalog`'s edition shows it (the default edition when None)."""
     catalog = catalog or default_catalog()
     use_scripts({value.value: value.script for value in vocabulary.lists["edition"].values()})
     records = localize_records(raw, catalog.edition, catalog.gettext("not yet translated"))
     vocabulary = vocabulary.localized(catalog.edition)
     site = Site(today=today, records=records, vocabulary=vocabulary, schemas=schemas,
-                catalog=catalog, raw=raw, history=history or History(reason="no history was read"))
+                catalog=catalog, raw=raw, history=history)
     data = {name: [r.data for r in rs] for name, rs in records.items()}  # every collection
     site.sources = {s["id"]: s for s in sorted(data["sources"],
                                                key=lambda s: (s["publisher"], s["published"]))}

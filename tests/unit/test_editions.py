@@ -131,6 +131,15 @@ def test_the_japanese_edition_marks_english_standing_in_for_a_translation(projec
             '<span class="ij-untranslated" lang="ja">未翻訳</span><sup') in timeline
 
 
+def test_each_edition_names_the_vocabulary_in_its_language(project):
+    statuses = {edition: load_site(project.root, FIXTURE_DAY, edition=edition).vocabulary.status
+                for edition in ("en", "ja")}
+    assert (statuses["en"]["announced"].label, statuses["ja"]["announced"].label) == \
+        ("Announced", "発表済み")
+    assert statuses["ja"]["announced"].description == \
+        "合意されたが、その後、作業が進んでいることを示す公開情報はない。"
+
+
 def test_other_scripts_inside_a_text_are_marked(project):
     load_site(project.root, FIXTURE_DAY)  # the vocabulary says what each script looks like
     assert mark_scripts("MOFA writes 日印外相間戦略対話 (第18回).", "en") == \

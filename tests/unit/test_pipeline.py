@@ -13,6 +13,7 @@ from conftest import FIXTURE_DAY, ROOT
 from sitedata.enrich import enrich
 from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
+from sitedata.history import History
 from sitedata.loader import load_document
 from sitedata.pipeline import load_site, validate
 from sitedata.problems import DataError, Problem, Report
@@ -25,7 +26,8 @@ def enriched(root, today=FIXTURE_DAY):
     """The site as enriched on `today` (the data validated on the fixture's day)."""
     result = validate(root, FIXTURE_DAY)
     assert not result.report, result.report.format()
-    return enrich(result.records, result.vocabulary, result.schemas, today)
+    return enrich(result.records, result.vocabulary, result.schemas, today,
+                  History(reason="not read by this test"))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from conftest import ROOT
 from sitedata.enrich import enrich
+from sitedata.history import History
 from sitedata.markup import markdown_escape, text_problems, url_problem
 from sitedata.pipeline import validate
 from sitedata.render import Renderer, Terms
@@ -93,7 +94,8 @@ def test_markdown_heading_text_is_literal():
 def _site(project):
     result = validate(project.root, datetime.date(2026, 11, 25))
     assert not result.report
-    return enrich(result.records, result.vocabulary, result.schemas, datetime.date(2026, 11, 25))
+    return enrich(result.records, result.vocabulary, result.schemas, datetime.date(2026, 11, 25),
+                  History(reason="not read by this test"))
 
 
 def test_citation_tooltip_escapes_source_fields(project):
