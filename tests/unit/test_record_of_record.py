@@ -55,8 +55,12 @@ def test_history_dates_each_file_and_each_list_entry(history_project):
     assert site.dates[("glossary", "jwg")].changed == "2026-11-20"
     assert site.dates[("people", "host-one")].changed == "2026-11-20"
     assert site.dates[("people", "host-one")].verified == "2026-11-20"  # from the data
-    new = [(c.date, c.label) for c in site.changes if c.kind == "new"]
-    assert ("2026-11-01", "People: Host One Jr") in new
+    new = [(c.date, c.label, c.page, c.anchor) for c in site.changes if c.kind == "new"]
+    assert ("2026-11-01", "People: Host One Jr", "people.md", "person-host-one") in new
+    # Logs (corrections, searches) and the visit itself are not "new records" of the change log.
+    assert {page for _, _, page, _ in new} == {
+        "quad.md", "economic-security.md", "china.md", "timeline.md", "glossary.md",
+        "sources.md", "people.md", "outcomes.md", "claims.md"}
 
 
 def test_uncommitted_lines_have_no_date(history_project):
@@ -182,11 +186,13 @@ def test_the_search_log_says_what_was_and_was_not_found(project):
 
 def test_the_change_log_holds_updates_and_corrections_newest_first(project):
     site = load_site(project.root, FIXTURE_DAY)
-    assert [(c.date, c.kind, c.label) for c in site.changes] == [
-        ("2026-11-22", "correction", "The visit: Metro ride"),
-        ("2026-11-21", "correction", "People: Visitor One"),
-        ("2026-04-20", "update", "AI Dialogue: In progress"),
-        ("2026-01-16", "update", "AI Dialogue: Announced")]
+    assert [(c.date, c.kind, c.label, c.page, c.anchor) for c in site.changes] == [
+        ("2026-11-22", "correction", "The visit: Metro ride", "corrections.md",
+         "correction-metro-day"),
+        ("2026-11-21", "correction", "People: Visitor One", "corrections.md",
+         "correction-role-start"),
+        ("2026-04-20", "update", "AI Dialogue: In progress", "outcomes.md", "outcome-ai-dialogue"),
+        ("2026-01-16", "update", "AI Dialogue: Announced", "outcomes.md", "outcome-ai-dialogue")]
     views = Views(site, "https://github.com/o/r", root=ROOT)
     views.start_page("changes.md")
     markdown = views.changes_list()
