@@ -63,6 +63,22 @@ def test_history_dates_each_file_and_each_list_entry(history_project):
         "sources.md", "people.md", "outcomes.md", "claims.md"}
 
 
+
+def test_a_list_entry_is_dated_by_its_own_lines_only(history_project):
+    """An entry spans from its own first line to the line before the next entry's: a change
+    just after it, or just before it, is not its change."""
+    root = history_project.root
+    history_project.replace("data/glossary.yaml", "  term:\n    en: JWG\n", "  term: {en: JWG}\n")
+    git(root, "commit", "-q", "-am", "third", day="2026-11-22")  # jwg's second line
+    dates = load_site(root, FIXTURE_DAY).dates
+    assert (dates[("glossary", "quad")].changed, dates[("glossary", "jwg")].changed) == \
+        ("2026-11-01", "2026-11-22")
+    history_project.replace("data/glossary.yaml", "en: A grouping of", "en: A group of")
+    git(root, "commit", "-q", "-am", "fourth", day="2026-11-23")  # quad's seventh line
+    dates = load_site(root, FIXTURE_DAY).dates
+    assert (dates[("glossary", "quad")].changed, dates[("glossary", "jwg")].changed) == \
+        ("2026-11-23", "2026-11-22")
+
 def test_uncommitted_lines_have_no_date(history_project):
     history_project.replace("data/glossary.yaml", "en: JWG", "en: JWGs")
     history = read_history(history_project.root, LISTS)
