@@ -148,10 +148,10 @@ def check_outcome_log(record: Record, values: Values, today: date, report: Repor
                  f"{update['date']} is before {what} ({previous}); keep the log oldest first")
         previous = max(previous, update["date"])
         _not_future(today, report, record, ("updates", i, "date"))
-    if data["last_checked"] < updates[-1]["date"]:
+    latest = updates[-1]["date"]
+    if data["last_checked"] < latest:
         _add(report, record, ("last_checked",), f"last_checked {data['last_checked']} is "
-             f"before the latest update ({updates[-1]['date']}); set it to the day you "
-             "last looked")
+             f"before the latest update ({latest}); set it to the day you last looked")
     _not_future(today, report, record, ("last_checked",))
     if "deadline" in data and data["deadline"]["by"] < data["announced"]:
         _add(report, record, ("deadline", "by"), f"deadline.by {data['deadline']['by']} is "
