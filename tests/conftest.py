@@ -112,7 +112,10 @@ def project(tmp_path: Path) -> Project:
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once per test run exactly as `make build` does; with pytest-xdist
     the workers share one build (the first to take the lock builds it)."""
-    shared = tmp_path_factory.getbasetemp().parent
+    # Under xdist each worker's base folder is inside the run's own; without it, the base folder
+    # is the run's, whose parent holds earlier runs' (and an earlier run's build is stale).
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     out = shared / "built-site"
     with open(shared / "built-site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes

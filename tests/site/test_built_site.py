@@ -204,6 +204,17 @@ def test_the_search_index_holds_every_page(built_site, edition, word):
     assert any(word in doc["text"] for doc in index["docs"])
 
 
+@pytest.mark.parametrize("edition, word", [("en", "Quad"), ("ja", "日米豪印")])
+def test_the_search_index_leaves_out_reference_lists_and_the_change_log(built_site, edition,
+                                                                          word):
+    raw = (built_site / EDITIONS[edition] / "search" / "search_index.json").read_text("utf-8")
+    assert word in raw  # written as UTF-8, not as escapes six bytes a character
+    locations = [doc["location"] for doc in json.loads(raw)["docs"]]
+    assert "visit/" in locations and "changes/" in locations
+    assert not [loc for loc in locations if loc.endswith("#references")
+                or loc.startswith("changes/#")]
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_sitemap_lists_every_page(built_site, edition):
     sitemap = (built_site / EDITIONS[edition] / "sitemap.xml").read_text(encoding="utf-8")
