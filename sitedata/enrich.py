@@ -275,8 +275,8 @@ def label(message: str, **parts: object) -> Markup:
 
 
 def _shorten(text: object, limit: int = 90) -> object:
-    """A title cut to fit a list of places, keeping its language."""
-    if len(text) < limit:
+    """A title cut to fit a list of places (at most `limit` characters), keeping its language."""
+    if len(text) <= limit:
         return text
     short = str(text)[:limit - 3] + "..."
     return Text(short, text.lang, text.page, text.fallback) if isinstance(text, Text) else short

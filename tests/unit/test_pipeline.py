@@ -273,10 +273,14 @@ def test_a_long_title_is_shortened_where_it_is_cited(project):
     label = [c.label for c in enriched(project.root).cited_by["mofa-dialogue"]
              if c.page == "claims.md"]
     assert label == ["Claims: " + "x" * 87 + "..."]
-    project.replace("data/claims.yaml", "x" * 89 + "yz", "x" * 89)
+    japanese = [str(c.label) for c in load_site(project.root, FIXTURE_DAY, edition="ja")
+                .cited_by["mofa-dialogue"] if c.page == "claims.md"]
+    assert japanese == ['主張：<span lang="en">' + "x" * 87 + '...</span> '
+                        '<span class="ij-untranslated" lang="ja">未翻訳</span>']  # still marked
+    project.replace("data/claims.yaml", "x" * 89 + "yz", "x" * 89 + "y")  # exactly the limit
     label = [c.label for c in enriched(project.root).cited_by["mofa-dialogue"]
              if c.page == "claims.md"]
-    assert label == ["Claims: " + "x" * 89]
+    assert label == ["Claims: " + "x" * 89 + "y"]
 
 
 def test_each_record_says_which_file_it_is_in(site):
