@@ -236,7 +236,7 @@ def outcome_view(record: Record, vocabulary: Vocabulary, today: datetime.date) -
     data = record.data
     latest = data["updates"][-1]
     since = latest["date"]
-    for update in reversed(data["updates"]):  # the status holds since the update that set it
+    for update in reversed(data["updates"][:-1]):  # the status holds since the update that set it
         if update["status"] != latest["status"]:
             break
         since = update["date"]

@@ -243,6 +243,8 @@ def test_an_outcome_with_nothing_since_its_announcement_awaits_evidence(project)
     assert outcome.awaits_evidence
     (outcome,) = enriched(project.root, datetime.date(2026, 4, 20)).outcomes
     assert not outcome.awaits_evidence  # evidence the same day
+    (outcome,) = enriched(project.root, datetime.date(2026, 4, 21)).outcomes
+    assert outcome.awaits_evidence  # and a day later, none since
 
 
 def test_sources_know_every_place_that_cites_them(site):
