@@ -218,6 +218,17 @@ def test_the_change_log_holds_updates_and_corrections_newest_first(project):
         '#correction-metro-day">The visit: Metro ride</a>' in markdown
 
 
+def test_a_correction_of_a_whole_record_names_the_record(project):
+    corrections = (project.root / "data/corrections.yaml").read_text(encoding="utf-8")
+    project.write("data/corrections.yaml", corrections + (
+        "- id: quad-whole\n  date: 2026-11-23\n  collection: topics\n  record: quad\n"
+        "  wrong:\n    en: W.\n  right:\n    en: R.\n  sources: [wire-report]\n"
+        "  untranslated: [ja]\n"))
+    site = load_site(project.root, FIXTURE_DAY)
+    assert (site.changes[0].date, site.changes[0].label, site.changes[0].anchor) == \
+        ("2026-11-23", "Topic quad", "correction-quad-whole")
+
+
 def test_the_api_says_when_each_record_last_changed(history_project, tmp_path):
     import json
 
