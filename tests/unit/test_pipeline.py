@@ -267,6 +267,10 @@ def test_sources_know_every_place_that_cites_them(site):
         (c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]]
     assert ("visit.md", "stop-manila", "The visit: Manila (15 January 2026)") in [
         (c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]]
+    logs = [(c.page, c.anchor, c.label) for c in site.cited_by["wire-report"]
+            if c.page in ("corrections.md", "searches.md")]
+    assert logs == [("corrections.md", "correction-metro-day", "Corrections: 22 November 2026"),
+                    ("searches.md", "search-ai-dialogue-first", "Search log: 21 April 2026")]
 
 
 def test_a_long_title_is_shortened_where_it_is_cited(project):
