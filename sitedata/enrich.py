@@ -320,6 +320,6 @@ def _place(name: str, record: Record, path: tuple, catalog: Catalog) -> Citation
 
 
 def _first_name(data: dict, edition: str) -> str:
-    """A terminology entry's full name in the edition's language."""
-    names = data.get("names", {})
-    return (names.get(edition) or names.get("en") or [""])[0]
+    """A terminology entry's full name in the edition's language (its schema requires names
+    in every edition's)."""
+    return data["names"][edition][0]

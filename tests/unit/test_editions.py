@@ -138,6 +138,14 @@ def test_each_edition_names_the_vocabulary_in_its_language(project):
         ("Announced", "発表済み")
     assert statuses["ja"]["announced"].description == \
         "合意されたが、その後、作業が進んでいることを示す公開情報はない。"
+    assert statuses["en"]["announced"].description == "Agreed, with no public sign of work since."
+
+
+def test_a_name_is_cited_under_its_form_in_each_edition(project):
+    labels = {edition: [c.label for c in load_site(project.root, FIXTURE_DAY, edition=edition)
+                        .cited_by["mofa-dialogue"] if c.page == "glossary.md"]
+              for edition in ("en", "ja")}
+    assert labels == {"en": ["Terminology: Strategic Dialogue"], "ja": ["名称対照：戦略対話"]}
 
 
 def test_other_scripts_inside_a_text_are_marked(project):

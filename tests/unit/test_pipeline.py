@@ -8,13 +8,14 @@ import re
 
 import jsonschema
 import pytest
+import yaml
 
 from conftest import FIXTURE_DAY, ROOT
 from sitedata.enrich import enrich
 from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
 from sitedata.history import History
-from sitedata.loader import load_document
+from sitedata.loader import _syntax_message, load_document
 from sitedata.pipeline import load_site, validate
 from sitedata.problems import DataError, Problem, Report
 from sitedata.registry import COLLECTIONS, page_url
@@ -57,6 +58,15 @@ def test_loader_keeps_dates_as_text_and_marks_every_value(tmp_path):
     assert doc.mark(("list", 0)) == (7, 5)
     assert doc.mark(("name",), key=True) == (5, 1)
     assert doc.mark(("nothing", "here")) == (2, 1)
+    # A path that goes wrong part of the way is placed on the last value it reached.
+    assert doc.mark(("list", 0), key=True) == (7, 5)  # an item has no key of its own
+    assert doc.mark(("list", 1)) == doc.mark(("list", "x")) == (7, 3)  # past the end; a name
+    assert doc.mark(("name", 0)) == (5, 7)  # into text
+    assert (doc.plain_text(("n",)), doc.plain_text(("n", "x"))) == ("3", None)
+
+
+def test_a_syntax_error_without_a_problem_still_says_what_it_is():
+    assert _syntax_message(yaml.MarkedYAMLError()) == "YAML syntax error: invalid YAML"
 
 
 def test_loader_accepts_joiners_inside_indic_words(tmp_path):
