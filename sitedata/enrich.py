@@ -255,9 +255,11 @@ def _citations(records: dict[str, list[Record]], catalog: Catalog) -> dict[str, 
     for name, recs in records.items():
         for record in recs:
             for path, value in walk(record.data):
+                # A quotation's government translation is cited in the edition it is shown in
+                # (localize leaves its source as translation_source, "" when there is none).
                 ids = value if path and path[-1] == "sources" and isinstance(value, list) else \
-                    list(value.values()) if path and path[-1] == "translation_sources" else \
-                    [value] if path and path[-1] == "source" and isinstance(value, str) else []
+                    [value] if path and path[-1] in ("source", "translation_source") and \
+                    isinstance(value, str) and value else []
                 if not ids:
                     continue
                 citation = _place(name, record, path, catalog)

@@ -283,6 +283,19 @@ def test_sources_know_every_place_that_cites_them(site):
                     ("searches.md", "search-ai-dialogue-first", "Search log: 21 April 2026")]
 
 
+def test_a_quotation_cites_its_source_and_its_official_translation(project):
+    project.replace("data/topics/quad.yaml", "      source: mfa-china-presser\n",
+                    "      source: wire-report\n      translation_sources: {ja: mofa-dialogue}\n")
+    place = ("quad.md", "perspectives", "Topic quad: perspectives")
+    english, japanese = ({source: [(c.page, c.anchor, str(c.label)) for c in cites]
+                          for source, cites in load_site(project.root, FIXTURE_DAY,
+                                                         edition=edition).cited_by.items()}
+                         for edition in ("en", "ja"))
+    assert place in english["wire-report"]  # the quotation's own source, not the point's
+    assert place not in english["mofa-dialogue"]  # English words: shown with no translation
+    assert place[:2] in [(page, anchor) for page, anchor, _ in japanese["mofa-dialogue"]]
+
+
 def test_a_long_title_is_shortened_where_it_is_cited(project):
     project.replace("data/claims.yaml", "en: The visit ran from 15 to 17 January 2026.",
                     "en: " + "x" * 89 + "yz")
