@@ -124,9 +124,9 @@ class Document:
     refused: set[Path_] = field(default_factory=set, repr=False)
 
     @property
-    def node(self) -> yaml.Node | None:
-        if self._node is None and self.text:
-            self._node = _compose(self.text, self.path, Report())  # as it composed at load
+    def node(self) -> yaml.Node:
+        if self._node is None:  # the text composed at load, so it composes again
+            self._node = _compose(self.text, self.path, Report())
         return self._node
 
     def _find(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
@@ -153,8 +153,6 @@ class Document:
         node, key_node, whole = self._find(tuple(path))
         if key and whole and key_node is not None:
             node = key_node
-        if node is None:
-            return (1, 1)
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def plain_text(self, path: Path_) -> str | None:
