@@ -273,12 +273,14 @@ def test_a_correction_names_a_record_that_exists(project, collection, more, prob
 
 def test_logs_are_not_dated_in_the_future_nor_records_verified_there(project):
     project.replace("data/corrections.yaml", "date: 2026-11-22", "date: 2026-11-26")
+    project.replace("data/searches.yaml", "date: 2026-11-24", "date: 2026-11-27")
     project.replace("data/people/host-one.yaml", "last_verified: 2026-11-20",
                     "last_verified: 2026-11-26")
     assert project.problems() == [
         "data/corrections.yaml:13:9: date 2026-11-26 is in the future (today is 2026-11-25)",
         "data/people/host-one.yaml:10:16: last_verified 2026-11-26 is in the future (today is "
-        "2026-11-25)"]
+        "2026-11-25)",
+        "data/searches.yaml:3:9: date 2026-11-27 is in the future (today is 2026-11-25)"]
 
 
 def test_a_search_is_about_an_outcome_or_a_topic(project):
