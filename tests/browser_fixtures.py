@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools.site_server import CHROMIUM, CHROMIUM_ARGS, COLOUR_RULES, run_axe, serve
+from tools.site_server import AXE, CHROMIUM, CHROMIUM_ARGS, COLOUR_RULES, run_axe, serve
 
 __all__ = ["COLOUR_RULES", "run_axe"]  # for the browser tests
 
@@ -58,13 +58,16 @@ def context_factory(browser):
 
 class Tab:
     """One page that records, from when it is opened, the console errors and script errors it
-    logs and the requests it makes to other hosts (refused), in `seen`."""
+    logs and the requests it makes to other hosts (refused), in `seen`; axe-core is in every
+    document it opens (run_axe would add it to each page after loading it: here it is sent to
+    Chromium once, not with every page, and compiled once)."""
 
     VIEWPORT = {"width": 1280, "height": 720}  # a new context's
 
     def __init__(self, browser, origin: str):
         self.origin = origin
         self.context = browser.new_context()
+        self.context.add_init_script(path=str(AXE))
         self.page = self.context.new_page()
         self.seen = {"errors": [], "offsite": []}
         self.page.on("console", lambda m: self.seen["errors"].append(m.text)
@@ -115,11 +118,12 @@ def _tabs(browser):
 
 @pytest.fixture
 def tab(browser, site_url, _tabs, request) -> Tab:
-    """This worker's shared tab, for tests that load a page and check it without the mouse, the
-    keyboard or anything they store: a new context's first page starts a renderer process and
-    compiles every script cold, a quarter of the processor time of the per-page checks. After
-    each test the tab leaves the page and the site's stored data is deleted (Tab.forget); after
-    a test that failed, or if that fails, the tab is closed and the next test gets a new one."""
+    """This worker's shared tab, for tests that load a page and check it (axe-core among others)
+    without the mouse, the keyboard or anything they store: a new context's first page starts a
+    renderer process and compiles every script cold, a quarter of the processor time of the
+    per-page checks. After each test the tab leaves the page and the site's stored data is
+    deleted (Tab.forget); after a test that failed, or if that fails, the tab is closed and the
+    next test gets a new one."""
     if not _tabs:
         parts = urlsplit(site_url)
         _tabs.append(Tab(browser, f"{parts.scheme}://{parts.netloc}"))
