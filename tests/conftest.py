@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -33,6 +34,24 @@ SCHEMAS = "sitedata/schemas"
 READ_WITH_DATA = (SCHEMAS, "sitedata/locale", "overrides")  # validation reads these too
 PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "CONTRIBUTING.md")
 PROJECT_DIRS = ("sitedata", "docs")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The order `make test` hands out (pytest-xdist's worksteal gives each worker an equal
+    share of it in order, then moves the ends of the longest queues to idle workers): first
+    what does not need the site built, so that one worker's share starts with it while the
+    worker whose share starts with the built site builds it (about 10 s; before, both shares
+    started with tests that wait for the build). Of the tests that need the site, the HTML
+    checks (milliseconds each) come first, then the builds (the reproducibility test, the longest),
+    then the browser tests. The order is stable within each group."""
+    def rank(item: pytest.Item) -> int:
+        if "built_site" not in item.fixturenames:
+            return 0
+        if item.get_closest_marker("browser"):
+            return 3
+        return 2 if item.get_closest_marker("process") else 1
+
+    items.sort(key=rank)
 
 
 class Project:
@@ -108,22 +127,60 @@ def project(tmp_path: Path) -> Project:
     return copy_project(tmp_path, FIXTURE / "data")
 
 
+# What dates a build when set; a build made with one of them is dated by it, not by its commit.
+DATE_PINS = ("SOURCE_DATE_EPOCH", "SITEDATA_EPOCH_FROM_COMMIT", "SITE_BUILD_DATE")
+# Where the build copies files from whatever git says of them (an ignored file there is published).
+COPIED_AS_THEY_ARE = ("docs", "overrides")
+
+
+def committed_tree(root: Path = ROOT) -> str:
+    """HEAD's commit if the working tree at `root` is exactly that commit: nothing modified,
+    staged or untracked, and no ignored file where the build copies files from; else ""."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              check=False, timeout=60)
+
+    head = git("rev-parse", "--verify", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=all")
+    ignored = git("status", "--porcelain", "--ignored", "--untracked-files=all", "--",
+                  *COPIED_AS_THEY_ARE)
+    if head.returncode or dirty.returncode or dirty.stdout or ignored.returncode \
+            or ignored.stdout:
+        return ""
+    return head.stdout.strip()
+
+
+def how_built(site: Path) -> dict:
+    """How the session's build (built_site) was made: `commit`, the commit the working tree was
+    exactly when it started and when it ended ("" if it was not), and `pinned`, the DATE_PINS
+    set in its environment."""
+    record = site.with_name(site.name + ".json")
+    if not record.is_file():
+        return {"commit": "", "pinned": []}
+    return json.loads(record.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once per test run exactly as `make build` does; with pytest-xdist
-    the workers share one build (the first to take the lock builds it)."""
-    # Under xdist each worker's base folder is inside the run's own; without it, the base folder
-    # is the run's, whose parent holds earlier runs' (and an earlier run's build is stale).
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    the workers share one build (the first to take the lock builds it). How it was built is
+    written beside it (how_built): the reproducibility test compares a clone's build with it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's folder is in the run's folder
+        shared = shared.parent
     out = shared / "built-site"
     with open(shared / "built-site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not (out / "index.html").is_file():
             env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GITHUB_ACTIONS": ""}
+            before = committed_tree()
             result = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out)],
                                     cwd=ROOT, env=env, capture_output=True, text=True,
                                     timeout=600)
             if result.returncode != 0:
                 pytest.fail("the real site did not build:\n" + result.stdout + result.stderr)
+            after = committed_tree()
+            made = {"commit": before if before == after else "",
+                    "pinned": [name for name in DATE_PINS if name in env]}
+            out.with_name(out.name + ".json").write_text(json.dumps(made), encoding="utf-8")
     return out

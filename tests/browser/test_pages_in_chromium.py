@@ -1,6 +1,8 @@
 """Every page in real Chromium: no console errors, no request off the site, axe-core's
 accessibility rules in both colour schemes, no sideways scrolling on a phone; then search, the
-colour toggle, citations, print and tables. Each page is opened once for the first four."""
+colour toggle, citations, print and tables. Each page is opened once for the first four, in a
+tab each worker reuses (tests/browser_fixtures.py: tab); the tests that click, hover, type or
+store something get a new context each."""
 
 from __future__ import annotations
 
@@ -41,9 +43,8 @@ def _open(context, url, wait_until="networkidle"):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(context_factory, site_url,
-                                                                    path):
-    page, seen = _open(context_factory(color_scheme="light"), site_url + path, "load")
+def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(tab, site_url, path):
+    page, seen = tab.open(site_url + path, "load", color_scheme="light")
     assert page.title()
     # Every rule on the whole page, but the colour rules (nine tenths of axe's time) on all but
     # the tails of lists, whose items come from the same template as the first five, and on
@@ -53,9 +54,11 @@ def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(context_facto
     problems = {"light": run_axe(page, skip=COLOUR_RULES)
                 + run_axe(page, COLOUR_RULES, sample=True, frame=frame)}
     # The dark scheme, set as Material's toggle sets it (the toggle itself is tested below; a
-    # click would leave its tooltip fading in while axe measures contrast).
+    # click would leave its tooltip fading in while axe measures contrast). The colours fade
+    # over 0.25 s: the fades are taken to their end, and axe measures once none is left.
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-    page.wait_for_function("document.getAnimations().length === 0")  # colours fade over 0.25 s
+    page.evaluate("document.getAnimations().forEach(a => a.finish())")
+    page.wait_for_function("document.getAnimations().length === 0")
     problems["dark"] = run_axe(page, COLOUR_RULES, sample=True, frame=frame)
     assert problems == {"light": [], "dark": []}, json.dumps(problems, indent=1)
     page.set_viewport_size({"width": 360, "height": 740})
