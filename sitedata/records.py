@@ -26,7 +26,7 @@ class Record:
         for step in prefix:
             value = value[step]
         self.data: dict = value
-        found = value.get("id") if isinstance(value, dict) else None
+        found = value.get("id")  # records_of makes records of mappings only
         self.id: str = found if isinstance(found, str) else ""
         self._values: list[tuple[tuple, Any]] | None = None
 
