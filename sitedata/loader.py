@@ -28,8 +28,8 @@ from yaml.resolver import Resolver
 
 from .problems import Report, path_name
 
-# The largest real data file is a list of some 55 kB (claims.yaml, in both editions' languages);
-# at a hundred times the data (make bench) the lists reach 5.5 MB. Past the limit a file is
+# The largest real data file is a list of some 53 kB (claims.yaml, in both editions' languages);
+# at a hundred times the data (make bench) the lists reach 5.3 MB. Past the limit a file is
 # refused unread, whatever it holds.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32  # real records nest four or five levels
