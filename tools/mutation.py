@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -33,7 +34,25 @@ SELECTION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 FAST_TESTS = [*SELECTION["pytest_add_cli_args_test_selection"], "-x", "-q", "-p", "no:cacheprovider"]
 
 
+def refresh_copies() -> None:
+    """Bring mutants/ up to date with the files under the source paths that mutmut does not mutate.
+
+    mutmut 3.8 copies a source path's other files (templates, schemas) only when mutants/ is
+    first made, so a second run would test the mutants against yesterday's templates and fail
+    "the clean test" (or pass it wrongly). mutmut offers no option for this.
+    """
+    for folder in SELECTION["source_paths"]:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if not path.is_file() or path.suffix == ".py" or "__pycache__" in path.parts:
+                continue
+            copy = ROOT / "mutants" / path.relative_to(ROOT)
+            if not copy.exists() or copy.read_bytes() != path.read_bytes():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+
+
 def run_mutmut(jobs: int) -> tuple[dict, list[str]]:
+    refresh_copies()
     log = ROOT / "reports" / "mutmut-run.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:

@@ -1,5 +1,6 @@
-"""`make bench` measures copies of the data multiplied 10 and 100 times: they must be valid copies
-of every collection, or the figures time the error path instead of the work."""
+"""The measuring tools. `make bench` measures copies of the data multiplied 10 and 100 times: they
+must be valid copies of every collection, or the figures time the error path instead of the work.
+`make mutation` must judge the mutants against today's files, not those of its first run."""
 
 from __future__ import annotations
 
@@ -19,3 +20,19 @@ def test_the_multiplied_data_is_valid_and_copies_every_collection(tmp_path):
         assert len(copy.records[collection.name]) == wanted, collection.name
     visit, = copy.records["visit"]
     assert len(visit.data["itinerary"]) == 2 * len(real.records["visit"][0].data["itinerary"])
+
+
+def test_a_second_mutation_run_tests_against_todays_templates(tmp_path, monkeypatch):
+    """mutmut copies the non-Python files of sitedata/ once; make mutation refreshes them."""
+    from tools import mutation
+
+    (tmp_path / "sitedata" / "templates").mkdir(parents=True)
+    (tmp_path / "sitedata" / "templates" / "page.md").write_text("today", encoding="utf-8")
+    (tmp_path / "sitedata" / "rules.py").write_text("x = 1", encoding="utf-8")
+    stale = tmp_path / "mutants" / "sitedata" / "templates" / "page.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("yesterday", encoding="utf-8")
+    monkeypatch.setattr(mutation, "ROOT", tmp_path)
+    mutation.refresh_copies()
+    assert stale.read_text(encoding="utf-8") == "today"
+    assert not (tmp_path / "mutants" / "sitedata" / "rules.py").exists()  # mutmut's to write
