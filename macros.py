@@ -6,8 +6,11 @@ feeds after the build, then fixes Material's few invalid attributes. All logic l
 
 Each edition is one MkDocs build: the default one (English, `mkdocs.yml`) at the site's root,
 each other one from `mkdocs.<edition>.yml` into `<edition>/` under it. The default build runs the
-others when it has finished (so `mkdocs build` and `mkdocs serve` make the whole site), with the
-same engine and the same strictness.
+others when it has finished (so `mkdocs build` and `mkdocs serve` make the whole site), in the
+same process, with the same engine and the same strictness, handing them the data it validated:
+the data is validated once per build. Across the builds of one process (`mkdocs serve` builds
+again on every save), a file whose bytes are unchanged is not validated again (see
+sitedata.pipeline.Memo), and compiled templates are kept (sitedata.render.CompiledTemplates).
 
 Every build of one commit writes the same bytes: nothing here reads the wall clock. The build is
 dated by the commit (or SOURCE_DATE_EPOCH; see sitedata/clock.py), and MkDocs is handed the same
@@ -17,6 +20,7 @@ header of sitemap.xml.gz).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import subprocess
@@ -25,19 +29,26 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-# mkdocs-macros loads this file by path without putting its folder on sys.path; the data package
-# sits beside it.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# mkdocs-macros loads this file by path (again on each build) without putting its folder on
+# sys.path; the data package sits beside it.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
 
-from sitedata import DataError, load_site  # noqa: E402
+from sitedata import DataError  # noqa: E402
 from sitedata.clock import ClockError  # noqa: E402
 from sitedata.export import write_all  # noqa: E402
+from sitedata.pipeline import PROCESS_MEMO, SiteData, load_data  # noqa: E402
+from sitedata.render import THEME_TEMPLATES  # noqa: E402
 from sitedata.theme_fixes import fix_site  # noqa: E402
 from sitedata.views import Views  # noqa: E402
 from sitedata.visuals import ATLAS  # noqa: E402
 
 _views: Views | None = None
 log = logging.getLogger("mkdocs.plugins.sitedata")
+
+# The key under which the default edition's build hands its data to the others' builds.
+HANDED = "_sitedata"
 
 EPOCH = "SOURCE_DATE_EPOCH"
 # The SOURCE_DATE_EPOCH this module set from the commit, so that the next build in the same
@@ -60,19 +71,27 @@ def define_env(env) -> None:
     global _views
     root = Path(env.project_dir)
     config = env.conf
-    if os.environ.get(EPOCH_FROM_COMMIT) and \
-            os.environ.get(EPOCH) == os.environ.get(EPOCH_FROM_COMMIT):
-        del os.environ[EPOCH]  # set by the previous build in this process, not by a user
+    data: SiteData | None = config.get(HANDED)  # another edition's, made by the default's build
+    if data is None:
+        if os.environ.get(EPOCH_FROM_COMMIT) and \
+                os.environ.get(EPOCH) == os.environ.get(EPOCH_FROM_COMMIT):
+            del os.environ[EPOCH]  # set by the previous build in this process, not by a user
+        try:
+            data = load_data(root, memo=PROCESS_MEMO)
+        except DataError as err:
+            raise PluginError("Data errors:\n" + err.report.format()) from None
+        except ClockError as err:  # a SOURCE_DATE_EPOCH that is not a number of seconds
+            raise PluginError(str(err)) from None
+        log.info("The build is %s", data.built.describe())
     try:
-        site = load_site(root, edition=config["extra"].get("edition", ""))
+        site = data.site(config["extra"].get("edition", ""))
     except DataError as err:
         raise PluginError("Data errors:\n" + err.report.format()) from None
-    except ClockError as err:  # a SOURCE_DATE_EPOCH that is not a number of seconds
-        raise PluginError(str(err)) from None
+    config[HANDED] = data
     _date_mkdocs(site.built.epoch, site.built.source)
-    log.info("The build is %s", site.built.describe())
     if not (root / ATLAS).is_file():
         raise PluginError(f"{ATLAS} is missing: run 'make install' (it runs npm ci) first")
+    _keep_compiled(config["theme"])
     _views = Views(site, config["repo_url"] or "", root=root)
     for name, function in _views.macros().items():
         env.macro(function, name)
@@ -105,6 +124,21 @@ def _date_mkdocs(epoch: int, source: str) -> None:
         os.environ[EPOCH] = os.environ[EPOCH_FROM_COMMIT] = str(epoch)
 
 
+def _keep_compiled(theme) -> None:
+    """The theme's templates are compiled once per process, not once per build and edition:
+    the Jinja environment MkDocs makes for each build gets a cache of compiled templates that
+    outlives it (Jinja checks each template's source against it, so an edited template is
+    compiled again)."""
+    make_env = theme.get_env
+
+    def get_env():
+        env = make_env()
+        env.bytecode_cache = THEME_TEMPLATES
+        return env
+
+    theme.get_env = get_env
+
+
 def on_pre_page_macros(env) -> None:
     _views.start_page(env.page.file.src_uri, env.markdown)
 
@@ -130,20 +164,29 @@ def _is_default(config) -> bool:
 
 
 def _build_edition(config, edition: dict, out: Path) -> None:
-    """Build another edition from its mkdocs.<edition>.yml into `out`, with the engine that is
-    building this one (MkDocs or a fork such as ProperDocs), failing this build if it fails."""
-    root = Path(config["config_file_path"]).parent
+    """Build another edition from its mkdocs.<edition>.yml into `out` as `mkdocs build` would,
+    in this process, with the engine that is building this one (MkDocs or a fork such as
+    ProperDocs) and this build's data; failing this build if it fails."""
     engine = type(config).__module__.split(".")[0]  # "mkdocs", or the fork's package
-    command = [sys.executable, "-m", engine, "build", "--quiet", "--config-file",
-               str(root / f"mkdocs.{edition['lang']}.yml"), "--site-dir", str(out)]
-    if config["strict"]:
-        command.append("--strict")
+    load_config = importlib.import_module(f"{engine}.config").load_config
+    build = importlib.import_module(f"{engine}.commands.build").build
+    exceptions = importlib.import_module(f"{engine}.exceptions")
+    root = Path(config["config_file_path"]).parent
     site_url = (config["site_url"] or "").rstrip("/")
-    environment = {**os.environ, "EDITION_SITE_URL": f"{site_url}/{edition['root']}" if site_url
-                   else ""}
-    environment.pop(EPOCH_FROM_COMMIT, None)  # its SOURCE_DATE_EPOCH is this build's time
-    result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True,
-                            check=False)
-    if result.returncode != 0:
-        raise PluginError(f"The {edition['name']} edition ({edition['lang']}) failed to build:\n"
-                          + (result.stderr or result.stdout).strip())
+    failed = f"The {edition['name']} edition ({edition['lang']}) failed to build"
+    log.info("Building the %s edition (%s) into %s", edition["name"], edition["lang"], out)
+    try:
+        other = load_config(str(root / f"mkdocs.{edition['lang']}.yml"), site_dir=str(out),
+                            site_url=f"{site_url}/{edition['root']}" if site_url else "",
+                            strict=config["strict"] or None)
+        other[HANDED] = config[HANDED]
+        other.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(other)
+        finally:
+            other.plugins.on_shutdown()
+    except (exceptions.Abort, exceptions.BuildError) as err:
+        raise PluginError(f"{failed}: {err}") from None
+    except Exception:
+        log.error(failed)
+        raise

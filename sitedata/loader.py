@@ -166,9 +166,18 @@ class Document:
 def load_document(root: Path, rel: str, report: Report) -> Document | None:
     """Read the YAML file at `rel` (a path from `root`, with forward slashes); report every
     problem; None when nothing is usable."""
-    raw = _read_bytes(os.path.join(root, rel), rel, report)
-    if raw is None:
-        return None
+    raw = read_file(root, rel, report)
+    return None if raw is None else parse_document(raw, rel, report)
+
+
+def read_file(root: Path, rel: str, report: Report) -> bytes | None:
+    """The bytes of the file at `rel`, or None with the reason reported (unreadable, too big)."""
+    return _read_bytes(os.path.join(root, rel), rel, report)
+
+
+def parse_document(raw: bytes, rel: str, report: Report) -> Document | None:
+    """The document in the bytes of the file at `rel`; every problem reported; None when
+    nothing is usable. What it returns and reports depends on the bytes and `rel` alone."""
     text = _decode(raw, rel, report)
     if text is None or not _check_characters(text, rel, report):
         return None

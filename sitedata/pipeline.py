@@ -4,6 +4,11 @@
 found in every file. `validate(root)` runs the same stages and returns the report instead.
 The vocabulary is read first (the schemas need it); then each file is loaded, checked against
 its schema and its records checked on their own; the rules across records run last.
+
+A build of several editions validates once: `load_data(root)` returns the validated, dated
+data (`SiteData`), and its `site(edition)` each edition's `Site`. A process that validates the
+same files again and again (`mkdocs serve`, on every save) passes a `Memo`, so that only the
+files whose bytes changed are read and judged again.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clock import build_time, site_day
+from .clock import BuildTime, build_time, site_day
 from .editions import Catalog, load_catalogs
 from .enrich import Site, enrich
-from .history import read_history
-from .loader import load_document
-from .problems import DataError, Report
+from .history import History, read_history
+from .loader import parse_document, read_file
+from .problems import DataError, Problem, Report
 from .records import Record, records_of
-from .registry import COLLECTIONS, Collection
+from .registry import COLLECTIONS, SCHEMA_DIR, Collection
 from .rules import Context, check_across, check_record
 from .schema import Schemas
 from .vocabulary import Vocabulary, load_vocabulary
@@ -52,52 +57,148 @@ class Validated:
     catalogs: dict[str, Catalog] = field(default_factory=dict)  # by edition
 
 
-def validate(root: Path, today: datetime.date | None = None) -> Validated:
-    """Load and check every data file; return the report and the records by collection."""
+def validate(root: Path, today: datetime.date | None = None, memo: Memo | None = None) -> Validated:
+    """Load and check every data file; return the report and the records by collection.
+    With a `memo`, a file whose bytes it has judged before is not judged again."""
     root = Path(root)
     today = today or build_date()
     report = Report()
-    schemas = Schemas(root)
+    memo = memo or Memo()
+    schemas = memo.schemas(root, today)
     records: dict[str, list[Record]] = {c.name: [] for c in COLLECTIONS}
     vocabulary = load_vocabulary(root, schemas, report)
     if vocabulary is None:  # the schemas cannot be applied without it
         return Validated(report, records, schemas, None)
     valid: dict[str, list[Record]] = {c.name: [] for c in COLLECTIONS}
     for collection, rel in find_files(root, report):
-        doc = load_document(root, rel, report)
-        if doc is None:
-            continue
-        is_valid = schemas.check(doc, collection, report)
-        for record in records_of(collection, doc):
-            check_record(record, is_valid, today, report)
-            records[collection.name].append(record)
-            if is_valid:
-                valid[collection.name].append(record)
+        judged = memo.judge(root, collection, rel, today, report)
+        records[collection.name] += judged.records
+        if judged.is_valid:
+            valid[collection.name] += judged.records
     check_across(Context(records, valid, today, tuple(vocabulary.editions)), report)
     catalogs = load_catalogs(root, vocabulary.editions, report)
     return Validated(report, records, schemas, vocabulary, catalogs)
+
+
+@dataclass
+class Judged:
+    """What validation found in one file on its own: its problems, its records, and whether
+    it passed its schema."""
+
+    raw: bytes
+    problems: list[Problem]
+    records: list[Record]
+    is_valid: bool
+
+
+class Memo:
+    """What validation found in each data file on its own, by the file's bytes.
+
+    A file is judged on its own (read, parsed, checked against its schema, each record checked
+    by the rules about one record) from its bytes, its path, the schemas (the vocabulary is one
+    of them) and the judged day only: the same judge gives the same verdict on the same bytes.
+    So a memo keeps each file's verdict with its bytes, and judges again only a file whose
+    bytes differ; it forgets every verdict when a schema file or the day changes (or the project:
+    the schemas are read from it). What depends
+    on every file (the rules across records, the vocabulary, the catalogs) is checked anew on
+    every validation. The records it hands out are shared by the validations that use it:
+    nothing downstream changes a record (enrich makes each edition's copies)."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._schemas: Schemas | None = None
+        self._files: dict[str, Judged] = {}
+
+    def schemas(self, root: Path, today: datetime.date) -> Schemas:
+        """The schemas to judge with on `today`; a new set, and no verdicts kept, when the
+        project, a schema file or the day is not what it was."""
+        folder = root / SCHEMA_DIR
+        key = (root.resolve(), today, tuple(sorted((path.name, path.read_bytes())
+                                   for path in folder.glob("*") if path.is_file()))
+               if folder.is_dir() else ())
+        if key != self._key or self._schemas is None:
+            self._key, self._schemas, self._files = key, Schemas(root), {}
+        return self._schemas
+
+    def judge(self, root: Path, collection: Collection, rel: str, today: datetime.date,
+              report: Report) -> Judged:
+        """One file's verdict, its problems added to `report`: the one kept for these bytes,
+        or a new one."""
+        raw = read_file(root, rel, report)
+        if raw is None:
+            self._files.pop(rel, None)
+            return Judged(b"", [], [], False)
+        judged = self._files.get(rel)
+        if judged is None or judged.raw != raw:
+            judged = self._files[rel] = _judge(raw, collection, rel, self._schemas, today)
+        report.problems += judged.problems
+        return judged
+
+
+# A memo for the life of the process, for a caller loaded again on each build (macros.py under
+# `mkdocs serve`).
+PROCESS_MEMO = Memo()
+
+
+def _judge(raw: bytes, collection: Collection, rel: str, schemas: Schemas,
+           today: datetime.date) -> Judged:
+    report = Report()
+    doc = parse_document(raw, rel, report)
+    if doc is None:
+        return Judged(raw, report.problems, [], False)
+    is_valid = schemas.check(doc, collection, report)
+    records = records_of(collection, doc)
+    for record in records:
+        check_record(record, is_valid, today, report)
+    return Judged(raw, report.problems, records, is_valid)
+
+
+@dataclass
+class SiteData:
+    """The data of one build, validated and dated once, from which each edition is made."""
+
+    root: Path
+    validated: Validated
+    built: BuildTime
+    today: datetime.date  # the day the site judges against
+    history: History
+
+    def site(self, edition: str = "") -> Site:
+        """The enriched site as `edition` shows it (the default edition when empty)."""
+        result = self.validated
+        editions = result.vocabulary.editions
+        if edition and edition not in editions:
+            report = Report()
+            report.add("mkdocs.yml", 1, 1, f"extra.edition '{edition}' is not an edition of "
+                       f"the vocabulary ({', '.join(editions)})")
+            raise DataError(report)
+        site = enrich(result.records, result.vocabulary, result.schemas, self.today,
+                      self.history, result.catalogs[edition or editions[0]])
+        site.catalogs = result.catalogs  # every edition's, for what a page says in the others
+        site.built = self.built
+        return site
+
+
+def load_data(root: Path, today: datetime.date | None = None,
+              memo: Memo | None = None) -> SiteData:
+    """The validated data with each record's dates from git history, dated by the commit and
+    judged on `today`: by default the commit's day (sitedata/clock.py), or SITE_BUILD_DATE.
+    Raises `DataError` with every problem found."""
+    root = Path(root)
+    result = validate(root, today, memo)
+    if result.report:
+        raise DataError(result.report)
+    built = build_time(root, result.records)
+    today = today or judged_day() or site_day(built, result.records)
+    lists = [c.path for c in COLLECTIONS if c.layout == "list"]
+    return SiteData(root, result, built, today, read_history(root, lists))
 
 
 def load_site(root: Path, today: datetime.date | None = None, edition: str = "") -> Site:
     """The validated, enriched site as `edition` shows it (the default edition when empty),
     with each record's dates from git history, dated by the commit (`site.built`) and judged
     on `today`: by default the commit's day (sitedata/clock.py), or SITE_BUILD_DATE."""
-    result = validate(root, today)
-    if result.report:
-        raise DataError(result.report)
-    editions = result.vocabulary.editions
-    if edition and edition not in editions:
-        result.report.add("mkdocs.yml", 1, 1, f"extra.edition '{edition}' is not an edition of "
-                          f"the vocabulary ({', '.join(editions)})")
-        raise DataError(result.report)
-    built = build_time(Path(root), result.records)
-    today = today or judged_day() or site_day(built, result.records)
-    lists = [c.path for c in COLLECTIONS if c.layout == "list"]
-    site = enrich(result.records, result.vocabulary, result.schemas, today,
-                  read_history(Path(root), lists), result.catalogs[edition or editions[0]])
-    site.catalogs = result.catalogs  # every edition's, for what a page says in the others
-    site.built = built
-    return site
+    return load_data(root, today).site(edition)
 
 
 def find_files(root: Path, report: Report) -> list[tuple[Collection, str]]:

@@ -14,12 +14,35 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from .editions import Catalog, default_catalog, lang_span
 from .markup import inline_tokens, markdown_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory for the life of the process: a build makes a new
+    Jinja environment for each edition, and `mkdocs serve` builds again on every save, but
+    each template is compiled once. Jinja keeps each one with a checksum of its source and
+    compiles it again when the source has changed. The key is the template's name and file,
+    not the environment's settings: one cache serves environments made alike."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()  # this package's templates (Renderer)
+THEME_TEMPLATES = CompiledTemplates()  # the site theme's, which macros.py gives MkDocs
 
 def plain_text(text: str) -> str:
     """Text without its inline Markdown, for attributes such as title and meta descriptions."""
@@ -154,6 +177,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=["jinja2.ext.i18n"],
+            bytecode_cache=COMPILED,
         )
         self.env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
         self.env.globals.update(tokens=self.tokens, block=self.render, edition=catalog.edition)

@@ -4,7 +4,9 @@ list, the interface's words in each edition's catalog, and each span marked with
 
 from __future__ import annotations
 
-from conftest import FIXTURE_DAY
+import pytest
+
+from conftest import FIXTURE_DAY, ROOT, copy_project
 from sitedata.editions import mark_scripts
 from sitedata.pipeline import load_site
 from sitedata.views import Views
@@ -158,3 +160,16 @@ def test_other_scripts_inside_a_text_are_marked(project):
         '<a href="https://x.example/a-b-c"><span lang="ja">日本</span></a> <code>日本</code>'
     assert mark_scripts("plain English", "en") == "plain English"
     assert mark_scripts("日本語だけ", "zh") == "日本語だけ"  # not an edition: left as it is
+
+
+@pytest.mark.process
+def test_a_failing_other_edition_fails_the_whole_build_saying_which(tmp_path):
+    project = copy_project(tmp_path, ROOT / "data")  # the real data, which the pages cite
+    project.copy_the_rest()
+    project.replace("mkdocs.ja.yml", "docs_dir: docs/ja", "docs_dir: docs/nowhere")
+    result = project.build(SITE_BUILD_DATE="")  # judged on the real today, as the real data is
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Config value 'docs_dir': The path" in output and "docs/nowhere" in output
+    assert "The 日本語 edition (ja) failed to build: Aborted with a configuration error!" in output
+    assert "Traceback" not in output

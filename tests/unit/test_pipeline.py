@@ -16,7 +16,7 @@ from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
 from sitedata.history import History
 from sitedata.loader import _syntax_message, load_document
-from sitedata.pipeline import load_site, validate
+from sitedata.pipeline import Memo, load_data, load_site, validate
 from sitedata.problems import DataError, Problem, Report
 from sitedata.registry import COLLECTIONS, page_url
 from sitedata.schema import Schemas
@@ -173,6 +173,60 @@ def test_load_site_shows_one_edition_and_keeps_every_editions_catalog(project):
     site = load_site(project.root, FIXTURE_DAY, edition="ja")
     assert site.catalog.edition == "ja"
     assert {edition: c.edition for edition, c in site.catalogs.items()} == {"en": "en", "ja": "ja"}
+
+
+def test_one_load_gives_every_edition(project):
+    data = load_data(project.root, FIXTURE_DAY)
+    english, japanese = data.site(), data.site("ja")
+    assert (english.catalog.edition, japanese.catalog.edition) == ("en", "ja")
+    assert english.raw is japanese.raw  # validated once; each edition enriches its own copies
+    assert english.visit is not japanese.visit and english.built == japanese.built
+    with pytest.raises(DataError):
+        data.site("hi")
+
+
+def _verdict(result) -> list[str]:
+    return [str(p) for p in result.report.sorted()]
+
+
+def test_a_memo_judges_again_only_the_files_whose_bytes_changed(project):
+    memo = Memo()
+    first = validate(project.root, FIXTURE_DAY, memo)
+    assert not first.report
+    again = validate(project.root, FIXTURE_DAY, memo)
+    assert again.records["sources"] == first.records["sources"]  # the same records, not re-read
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: in-progress", "status: done")
+    project.replace("data/glossary.yaml", "en: JWG", "en: Quad")
+    changed = validate(project.root, FIXTURE_DAY, memo)
+    assert _verdict(changed) == _verdict(validate(project.root, FIXTURE_DAY)) and changed.report
+    assert changed.records["sources"] == first.records["sources"]
+    assert changed.records["outcomes"][0] is not first.records["outcomes"][0]
+    project.replace("data/outcomes/ai-dialogue.yaml", "status: done", "status: in-progress")
+    project.replace("data/glossary.yaml", "en: Quad", "en: JWG")
+    assert not validate(project.root, FIXTURE_DAY, memo).report
+    # The rules across records run every time: files that did not change are judged anew
+    # against the others (they cite a source that is gone).
+    source = project.root / "data/sources/wire-report.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.unlink()
+    gone = _verdict(validate(project.root, FIXTURE_DAY, memo))
+    assert gone == _verdict(validate(project.root, FIXTURE_DAY))
+    assert any(p.startswith("data/visit.yaml:") and "wire-report" in p for p in gone)
+    source.write_text(text, encoding="utf-8")
+    assert not validate(project.root, FIXTURE_DAY, memo).report
+
+
+def test_a_memo_forgets_its_verdicts_when_the_judge_changes(project):
+    memo = Memo()
+    project.replace("data/sources/wire-report.yaml", "published: 2026-01-16",
+                    "published: 2026-11-30")
+    assert not validate(project.root, datetime.date(2026, 11, 30), memo).report
+    assert "is in the future" in str(validate(project.root, FIXTURE_DAY, memo).report.format())
+    assert not validate(project.root, datetime.date(2026, 11, 30), memo).report
+    schema = "sitedata/schemas/source.schema.json"
+    project.replace(schema, '"required": [', '"required": ["isbn", ')
+    assert "missing the required field 'isbn'" in \
+        validate(project.root, datetime.date(2026, 11, 30), memo).report.format()
 
 
 def test_the_site_holds_every_collection(site):
