@@ -122,6 +122,9 @@ class Document:
     _node: yaml.Node | None = field(default=None, repr=False)
     # Values already refused while loading (a YAML 1.1 trap): no other stage reports them again.
     refused: set[Path_] = field(default_factory=set, repr=False)
+    # Where each item of a list file starts (line, column): every entry's dates need it, and
+    # finding it otherwise means composing the whole file again.
+    items: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     @property
     def node(self) -> yaml.Node:
@@ -150,6 +153,8 @@ class Document:
 
     def mark(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
+        if len(path) == 1 and isinstance(path[0], int) and 0 <= path[0] < len(self.items):
+            return self.items[path[0]]  # an item of a list file (which has no keys)
         node, key_node, whole = self._find(tuple(path))
         if key and whole and key_node is not None:
             node = key_node
@@ -191,7 +196,9 @@ def parse_document(raw: bytes, rel: str, report: Report) -> Document | None:
     data = builder.build(node, ())
     # The nodes are not kept: most files never need a position, and thousands of node graphs
     # kept alive cost memory and the garbage collector's time (a third of validating 10x data).
-    return Document(rel, data, text, refused=builder.refused)
+    items = tuple((item.start_mark.line + 1, item.start_mark.column + 1) for item in node.value) \
+        if isinstance(node, yaml.SequenceNode) else ()
+    return Document(rel, data, text, refused=builder.refused, items=items)
 
 
 def _read_bytes(path: str, rel: str, report: Report) -> bytes | None:

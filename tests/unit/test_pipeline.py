@@ -99,6 +99,15 @@ def test_positions_are_found_again_from_the_text(tmp_path):
     assert doc.mark(("a", 0, "b"), key=True) == (2, 5)
 
 
+def test_the_items_of_a_list_file_are_placed_without_composing_it_again(tmp_path):
+    (tmp_path / "x.yaml").write_text("# c\n- a: 1\n\n-   b: 2\n    c: 3\n- [x]\n",
+                                     encoding="utf-8")
+    doc = load_document(tmp_path, "x.yaml", Report())
+    assert [doc.mark((i,)) for i in range(3)] == [(2, 3), (4, 5), (6, 3)]
+    assert doc._node is None  # not composed for that
+    assert doc.mark((1, "c")) == (5, 8) and doc.mark((3,)) == (2, 1)
+
+
 def test_github_annotation_escapes_its_fields():
     problem = Problem("data/a,b%:c\r\n.yaml", 3, 4, "50% of 'x':\r\nnext, then")
     assert problem.annotation() == ("::error file=data/a%2Cb%25%3Ac%0D%0A.yaml,line=3,col=4,"
