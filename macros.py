@@ -31,10 +31,25 @@ from mkdocs.exceptions import PluginError
 
 # mkdocs-macros loads this file by path (again on each build) without putting its folder on
 # sys.path; the data package sits beside it.
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
 
+
+def _code_stamp() -> tuple:
+    return tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                 for path in sorted((_HERE / "sitedata").glob("*.py")))
+
+
+# The data package is imported once per process, this file on every build: when the package's
+# code has changed since (an edit while `mkdocs serve` runs), it is imported anew, and with it
+# go the verdicts and compiled templates kept for the process.
+_STAMP = _code_stamp()
+if getattr(sys.modules.get("sitedata"), "CODE_STAMP", _STAMP) != _STAMP:
+    for _name in [name for name in sys.modules if name.split(".")[0] == "sitedata"]:
+        del sys.modules[_name]
+
+import sitedata  # noqa: E402
 from sitedata import DataError  # noqa: E402
 from sitedata.clock import ClockError  # noqa: E402
 from sitedata.export import write_all  # noqa: E402
@@ -43,6 +58,8 @@ from sitedata.render import THEME_TEMPLATES  # noqa: E402
 from sitedata.theme_fixes import fix_site  # noqa: E402
 from sitedata.views import Views  # noqa: E402
 from sitedata.visuals import ATLAS  # noqa: E402
+
+sitedata.CODE_STAMP = _STAMP
 
 _views: Views | None = None
 log = logging.getLogger("mkdocs.plugins.sitedata")
