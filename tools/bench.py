@@ -10,8 +10,8 @@ measured in a fresh process: validation is the median of --runs calls of `valida
 process (every call reads every file), on the wall clock and in processor time; its targets
 and growth are judged on processor time, which for one single-threaded process on an idle
 machine is its wall time, and which other work on a busy machine does not inflate; the build
-is `mkdocs build --strict` from start to exit (both editions: the other one builds in a child
-process), timed on the wall clock and in processor time. Beside it, the same pages
+is `mkdocs build --strict` from start to exit (both editions, in one process), timed on the
+wall clock and in processor time. Beside it, the same pages
 pasted into a MkDocs project as static HTML (`static_copy`) are built the same way: the ratio
 of processor times is what the data layer costs over MkDocs and Material alone. Growth and
 ratios use processor time, which a busy machine disturbs less than the wall clock. Peak memory
@@ -162,7 +162,7 @@ def static_copy(root: Path, out: Path) -> None:
         text = (root / config).read_text(encoding="utf-8")
         text = re.sub(r"\n  - macros:\n(?:      .*\n)+", "\n", text)  # the plugin and its options
         text = text.replace("  custom_dir: overrides\n", "")
-        text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", text)  # data/, sitedata/, macros.py
+        text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", text)  # what serving watches
         (out / config).write_text(text, encoding="utf-8")
     shutil.copytree(root / "overrides" / "assets", out / "docs" / "assets")
     for page in (root / "docs").rglob("*.md"):
@@ -185,8 +185,8 @@ def measure_static(root: Path) -> dict:
 
 
 def _run(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run a build: its wall time, its processor time (its own and its children's: the other
-    edition builds in a child), and its peak resident size in KiB."""
+    """Run a build: its wall time, its processor time (its own and any children's), and its
+    peak resident size in KiB."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)

@@ -8,8 +8,8 @@ the same with either. The two outputs must be identical except for the generator
 (`<meta name="generator" content="...">`) in each page's head, which names the engine. Both
 builds get one SOURCE_DATE_EPOCH and SITE_BUILD_DATE, from the build's own clock
 (sitedata/clock.py: SOURCE_DATE_EPOCH when set, else the commit's time), never the wall clock.
-Each engine also builds the other editions (macros.py runs `python -m <engine>` for each):
-every page of the ProperDocs build, in every edition, must name ProperDocs.
+Each engine also builds the other editions (macros.py runs the running engine's own build for
+each): every page of the ProperDocs build, in every edition, must name ProperDocs.
 
 Prints every file that differs (or is in one output only) with its first differing line, and
 exits 1 if any does; exits 2 if a build fails; 0 when the outputs agree.
