@@ -110,28 +110,20 @@ def site_day(built: BuildTime, records: Mapping[str, Iterable[Record]]) -> datet
 def newest_past_day(records: Mapping[str, Iterable[Record]]) -> datetime.date | None:
     """The newest of the dates the data records as already past; None when there are none."""
     days = [value for name, recs in records.items() for record in recs
-            for value in _past_days(record.data, name)]
+            for value in _past_days(record, name)]
     return datetime.date.fromisoformat(max(days)) if days else None
 
 
-def _past_days(data: object, collection: str) -> list[str]:
+def _past_days(record: Record, collection: str) -> list[str]:
+    """The dates in a record that are past by the day it was written (each record's values are
+    walked once, and kept: validation walked them already)."""
     found: list[str] = []
-
-    def visit(value: object, path: tuple) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                visit(item, (*path, key))
-        elif isinstance(value, list):
-            for item in value:
-                visit(item, path)
-        elif isinstance(value, str) and DAY.match(value) and path:
-            dated = path[-1] in PAST_FIELDS or (
-                path[-1] == "date" and collection in PAST_DATES
-                and path[:-1] == PAST_DATES[collection])
-            if dated:
+    for path, value in record.walk():
+        if isinstance(value, str) and path and DAY.match(value):
+            keys = tuple(step for step in path if not isinstance(step, int))  # in any list
+            if keys[-1] in PAST_FIELDS or (keys[-1] == "date" and collection in PAST_DATES
+                                           and keys[:-1] == PAST_DATES[collection]):
                 found.append(value)
-
-    visit(data, ())
     return found
 
 

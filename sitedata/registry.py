@@ -8,6 +8,7 @@ through `href()`, so that an anchor or a page's URL is spelt in one place only.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -104,6 +105,7 @@ def page_url(page: str) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=65536)  # a page links to the same few places again and again
 def href(here: str, page: str, fragment: str = "") -> str:
     """A relative link from the page `here` to `page` (and an anchor on it); `page` may also
     be a file the build writes, such as feed.xml."""

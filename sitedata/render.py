@@ -178,6 +178,7 @@ class Renderer:
             lstrip_blocks=True,
             extensions=["jinja2.ext.i18n"],
             bytecode_cache=COMPILED,
+            auto_reload=False,  # the environment lasts one build; the cache checks each source
         )
         self.env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
         self.env.globals.update(tokens=self.tokens, block=self.render, edition=catalog.edition)
