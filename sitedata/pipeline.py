@@ -57,7 +57,8 @@ class Validated:
     catalogs: dict[str, Catalog] = field(default_factory=dict)  # by edition
 
 
-def validate(root: Path, today: datetime.date | None = None, memo: Memo | None = None) -> Validated:
+def validate(root: Path, today: datetime.date | None = None,
+             memo: Memo | None = None) -> Validated:
     """Load and check every data file; return the report and the records by collection.
     With a `memo`, a file whose bytes it has judged before is not judged again."""
     root = Path(root)
@@ -98,11 +99,11 @@ class Memo:
     by the rules about one record) from its bytes, its path, the schemas (the vocabulary is one
     of them) and the judged day only: the same judge gives the same verdict on the same bytes.
     So a memo keeps each file's verdict with its bytes, and judges again only a file whose
-    bytes differ; it forgets every verdict when a schema file or the day changes (or the project:
-    the schemas are read from it). What depends
-    on every file (the rules across records, the vocabulary, the catalogs) is checked anew on
-    every validation. The records it hands out are shared by the validations that use it:
-    nothing downstream changes a record (enrich makes each edition's copies)."""
+    bytes differ; it forgets every verdict when a schema file, the day or the project (whose
+    schemas they are) changes. What depends on every file (the rules across records, the
+    vocabulary, the catalogs) is checked anew on every validation. The records it hands out are
+    shared by the validations that use it: nothing downstream changes a record (enrich makes
+    each edition's copies)."""
 
     def __init__(self) -> None:
         self._key: tuple | None = None
@@ -113,9 +114,8 @@ class Memo:
         """The schemas to judge with on `today`; a new set, and no verdicts kept, when the
         project, a schema file or the day is not what it was."""
         folder = root / SCHEMA_DIR
-        key = (root.resolve(), today, tuple(sorted((path.name, path.read_bytes())
-                                   for path in folder.glob("*") if path.is_file()))
-               if folder.is_dir() else ())
+        files = sorted(path for path in folder.glob("*") if path.is_file())
+        key = (root.resolve(), today, [(path.name, path.read_bytes()) for path in files])
         if key != self._key or self._schemas is None:
             self._key, self._schemas, self._files = key, Schemas(root), {}
         return self._schemas
