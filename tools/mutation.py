@@ -12,7 +12,8 @@ process of their own):
    (tools/delete_rule.py, a pytest plugin, takes it out of the lists that run it).
 
 Prints every survivor, then as its last line `mutation: K killed of N (P%)`. Exits 1 if a rule
-deletion survives. mutmut keeps its results in mutants/; a second run retests only what changed.
+deletion survives. mutmut keeps its results in mutants/; a second run retests what changed, and
+every earlier survivor against today's tests.
 """
 
 from __future__ import annotations
@@ -56,19 +57,33 @@ def run_mutmut(jobs: int) -> tuple[dict, list[str]]:
     log = ROOT / "reports" / "mutmut-run.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:
-        run = subprocess.run([BIN / "mutmut", "run", "--max-children", str(jobs)], cwd=ROOT,
-                             stdout=out, stderr=subprocess.STDOUT,
-                             env={**os.environ, "QUICK_FUZZ": "1"})
-    if run.returncode != 0:  # mutmut stops when the tests fail without any mutant
-        tail = log.read_text(errors="replace")[-3000:]
-        raise SystemExit(f"mutmut failed (exit {run.returncode}); the end of {log}:\n{tail}")
+        _mutmut(["run", "--max-children", str(jobs)], out, log)
+        # mutmut tries a mutant again only when the code it mutates has changed, not when a test
+        # has been added: the survivors (and timeouts) of earlier runs face today's tests again.
+        again = [name for name, status in _results() if status in ("survived", "timeout")]
+        if again:
+            _mutmut(["run", "--max-children", str(jobs), *again], out, log)
     subprocess.run([BIN / "mutmut", "export-cicd-stats"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
+    survivors = [f"{name}: {status}" for name, status in _results()]
+    return stats, survivors
+
+
+def _mutmut(args: list[str], out, log: Path) -> None:
+    run = subprocess.run([BIN / "mutmut", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                         env={**os.environ, "QUICK_FUZZ": "1"})
+    if run.returncode != 0:  # mutmut stops when the tests fail without any mutant
+        out.flush()
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"mutmut failed (exit {run.returncode}); the end of {log}:\n{tail}")
+
+
+def _results() -> list[tuple[str, str]]:
+    """Every mutant not killed, with its status (survived, timeout, not checked...)."""
     results = subprocess.run([BIN / "mutmut", "results"], cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
-    survivors = [line.strip() for line in results.splitlines() if line.strip()]
-    return stats, survivors
+    return [tuple(line.strip().rsplit(": ", 1)) for line in results.splitlines() if ": " in line]
 
 
 def rule_names() -> list[str]:

@@ -36,3 +36,31 @@ def test_a_second_mutation_run_tests_against_todays_templates(tmp_path, monkeypa
     mutation.refresh_copies()
     assert stale.read_text(encoding="utf-8") == "today"
     assert not (tmp_path / "mutants" / "sitedata" / "rules.py").exists()  # mutmut's to write
+
+
+def test_a_mutation_run_tries_earlier_survivors_against_todays_tests(tmp_path, monkeypatch):
+    """mutmut tries a mutant again only when its code changes, not when a test is added."""
+    import json
+    import subprocess
+
+    from tools import mutation
+
+    calls = []
+
+    def run(command, **kwargs):
+        args = [str(part) for part in command[1:]]
+        calls.append(args)
+        if args == ["export-cicd-stats"]:
+            (tmp_path / "mutants").mkdir(exist_ok=True)
+            (tmp_path / "mutants" / "mutmut-cicd-stats.json").write_text(json.dumps({"total": 3}))
+        results = "m.a__mutmut_1: survived\nm.b__mutmut_2: timeout\nm.c__mutmut_3: no tests\n"
+        return subprocess.CompletedProcess(command, 0, results if args == ["results"] else "")
+
+    monkeypatch.setattr(mutation, "ROOT", tmp_path)
+    monkeypatch.setattr(mutation.subprocess, "run", run)
+    (tmp_path / "sitedata").mkdir()
+    stats, survivors = mutation.run_mutmut(2)
+    assert ["run", "--max-children", "2", "m.a__mutmut_1", "m.b__mutmut_2"] in calls
+    assert calls.index(["run", "--max-children", "2"]) < calls.index(
+        ["run", "--max-children", "2", "m.a__mutmut_1", "m.b__mutmut_2"])
+    assert stats == {"total": 3} and "m.c__mutmut_3: no tests" in survivors
