@@ -87,7 +87,9 @@ def browser_figures(base: str, pages: list[str]) -> dict[str, dict]:
                 page.goto(base + path, wait_until="networkidle")
                 violations = run_axe(page)
                 row[f"axe_{scheme}"] = len(violations)
-                row.setdefault("axe_rules", set()).update(v["id"] for v in violations)
+                for violation in violations:  # each rule with the first place it fails
+                    row.setdefault("axe_rules", {}).setdefault(
+                        violation["id"], " ".join(violation["nodes"][0]))
                 if scheme == "light":
                     expected_404 = path == "404.html"
                     row["console"] = len([e for e in errors if not (
@@ -217,7 +219,8 @@ def main() -> int:
         for key in ("axe_light", "axe_dark", "console", "offsite", "nu"):
             if row[key]:
                 missed.append(f"{path or 'home'}: {key} {row[key]}"
-                              + (f" ({', '.join(sorted(row['axe_rules']))})"
+                              + (" (" + ", ".join(f"{rule} at {where}" for rule, where in
+                                                  sorted(row["axe_rules"].items())) + ")"
                                  if key.startswith("axe") else ""))
         if row["bytes"] > MAX_BYTES:
             missed.append(f"{path or 'home'}: {row['bytes'] / 1024:.0f} kB > 400 kB")

@@ -103,6 +103,20 @@ LONG_LIST_TAIL = "li:nth-child(n+6), dl > div:nth-child(n+6), tr:nth-child(n+6)"
 FRAME = ".md-header, .md-tabs, .md-sidebar--primary, .md-footer"
 
 
+# Long lists and tables are laid out only when they come near the screen (content-visibility:
+# auto, in extra.css). axe finds a text's background by what is painted where the text is, and
+# for a row not yet laid out that is whatever else is there (Material's dark footer): it reported
+# black on #212121 for rows a reader would see black on white. So every item is laid out before
+# axe runs, as a reader's scrolling would lay it out; the colours themselves are not touched.
+LAY_OUT_ALL = """() => {
+  if (document.getElementById("ij-lay-out-all")) return;
+  const style = document.createElement("style");
+  style.id = "ij-lay-out-all";
+  style.textContent = "* { content-visibility: visible !important; }";
+  document.head.append(style);
+}"""
+
+
 def run_axe(page, rules: list[str] | None = None, skip: list[str] = (), sample: bool = False,
             frame: bool = True) -> list[dict]:
     """axe-core's violations on an open Playwright page (rule id, impact, first targets): every
@@ -111,6 +125,7 @@ def run_axe(page, rules: list[str] | None = None, skip: list[str] = (), sample: 
     (resultTypes), which saves most of the rest."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+    page.evaluate(LAY_OUT_ALL)
     options = {"runOnly": {"type": "rule", "values": rules} if rules else
                {"type": "tag", "values": AXE_TAGS},
                "rules": {rule: {"enabled": False} for rule in skip},
