@@ -64,3 +64,19 @@ def test_a_mutation_run_tries_earlier_survivors_against_todays_tests(tmp_path, m
     assert calls.index(["run", "--max-children", "2"]) < calls.index(
         ["run", "--max-children", "2", "m.a__mutmut_1", "m.b__mutmut_2"])
     assert stats == {"total": 3} and "m.c__mutmut_3: no tests" in survivors
+
+
+def test_a_mutation_run_maps_every_test_to_the_functions_it_calls_anew(tmp_path, monkeypatch):
+    """mutmut adds only new tests to its map: a function written since would face too few."""
+    import json
+
+    from tools import mutation
+
+    stats = tmp_path / "mutants" / "mutmut-stats.json"
+    stats.parent.mkdir()
+    stats.write_text(json.dumps({"tests_by_mangled_function_name": {"m.x_f": ["t1"]},
+                                 "duration_by_test": {"t1": 0.1}, "function_hashes": {"m.f": "h"}}))
+    monkeypatch.setattr(mutation, "ROOT", tmp_path)
+    mutation.forget_test_map()
+    assert json.loads(stats.read_text()) == {"tests_by_mangled_function_name": {},
+                                             "duration_by_test": {}, "function_hashes": {"m.f": "h"}}
