@@ -73,9 +73,9 @@ def validate(root: Path, today: datetime.date | None = None,
     valid: dict[str, list[Record]] = {c.name: [] for c in COLLECTIONS}
     for collection, rel in find_files(root, report):
         judged = memo.judge(root, collection, rel, today, report)
-        records[collection.name] += judged.records
-        if judged.is_valid:
-            valid[collection.name] += judged.records
+        if judged is not None:
+            records[collection.name] += judged.records
+            valid[collection.name] += judged.valid
     check_across(Context(records, valid, today, tuple(vocabulary.editions)), report)
     catalogs = load_catalogs(root, vocabulary.editions, report)
     return Validated(report, records, schemas, vocabulary, catalogs)
@@ -83,13 +83,14 @@ def validate(root: Path, today: datetime.date | None = None,
 
 @dataclass
 class Judged:
-    """What validation found in one file on its own: its problems, its records, and whether
-    it passed its schema."""
+    """What validation found in one file on its own: its problems, its records, and those of
+    them that may be trusted to have their schema's shape (all, when the file passed its
+    schema; none otherwise)."""
 
     raw: bytes
     problems: list[Problem]
     records: list[Record]
-    is_valid: bool
+    valid: list[Record]
 
 
 class Memo:
@@ -116,18 +117,17 @@ class Memo:
         folder = root / SCHEMA_DIR
         files = sorted(path for path in folder.glob("*") if path.is_file())
         key = (root.resolve(), today, [(path.name, path.read_bytes()) for path in files])
-        if key != self._key or self._schemas is None:
+        if key != self._key:
             self._key, self._schemas, self._files = key, Schemas(root), {}
         return self._schemas
 
     def judge(self, root: Path, collection: Collection, rel: str, today: datetime.date,
-              report: Report) -> Judged:
+              report: Report) -> Judged | None:
         """One file's verdict, its problems added to `report`: the one kept for these bytes,
-        or a new one."""
+        or a new one; None when the file cannot be read (the reason reported)."""
         raw = read_file(root, rel, report)
         if raw is None:
-            self._files.pop(rel, None)
-            return Judged(b"", [], [], False)
+            return None
         judged = self._files.get(rel)
         if judged is None or judged.raw != raw:
             judged = self._files[rel] = _judge(raw, collection, rel, self._schemas, today)
@@ -145,19 +145,18 @@ def _judge(raw: bytes, collection: Collection, rel: str, schemas: Schemas,
     report = Report()
     doc = parse_document(raw, rel, report)
     if doc is None:
-        return Judged(raw, report.problems, [], False)
+        return Judged(raw, report.problems, [], [])
     is_valid = schemas.check(doc, collection, report)
     records = records_of(collection, doc)
     for record in records:
         check_record(record, is_valid, today, report)
-    return Judged(raw, report.problems, records, is_valid)
+    return Judged(raw, report.problems, records, records if is_valid else [])
 
 
 @dataclass
 class SiteData:
     """The data of one build, validated and dated once, from which each edition is made."""
 
-    root: Path
     validated: Validated
     built: BuildTime
     today: datetime.date  # the day the site judges against
@@ -191,7 +190,7 @@ def load_data(root: Path, today: datetime.date | None = None,
     built = build_time(root, result.records)
     today = today or judged_day() or site_day(built, result.records)
     lists = [c.path for c in COLLECTIONS if c.layout == "list"]
-    return SiteData(root, result, built, today, read_history(root, lists))
+    return SiteData(result, built, today, read_history(root, lists))
 
 
 def load_site(root: Path, today: datetime.date | None = None, edition: str = "") -> Site:

@@ -240,7 +240,7 @@ def check_unique_ids(context: Context, report: Report) -> None:
 def _references(record: Record) -> Iterator[tuple[tuple, str, str]]:
     """(path, collection, id) for every id the record refers to."""
     for path, value in _strings(record.walk()):
-        last = path[-1] if path else ""
+        last = path[-1]  # every string is inside the record's mapping
         key = path[-2] if len(path) > 1 and (isinstance(last, int) or
                                              path[-2] == "translation_sources") else last
         if key in REFERENCE_KEYS:

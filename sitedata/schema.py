@@ -205,14 +205,14 @@ def _explain(error: jsonschema.ValidationError, doc: Document, skip: int):
         unknown = [k for k in value if k not in error.schema.get("properties", {})]
         for missing in error.validator_value:  # (required applies to mappings only)
             # A misspelt key is reported once, as an unknown field with a "did you mean".
-            if missing not in value and not difflib.get_close_matches(missing, unknown, 1, 0.6):
+            if missing not in value and not difflib.get_close_matches(missing, unknown):
                 yield path, False, f"{name} is missing the required field '{missing}'" \
                     if path[skip:] else f"missing the required field '{missing}'"
         return
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(value) - set(allowed)):
-            guess = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+            guess = difflib.get_close_matches(extra, allowed)  # the closest first
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             fields = f"allowed here: {', '.join(allowed)}" if allowed else "no fields are allowed here"
             yield path + (extra,), True, f"unknown field '{extra}'{hint}; {fields}"

@@ -225,6 +225,28 @@ def test_a_memo_judges_again_only_the_files_whose_bytes_changed(project):
     assert not validate(project.root, FIXTURE_DAY, memo).report
 
 
+def test_a_memo_reads_but_does_not_judge_unchanged_bytes_again(project, monkeypatch):
+    """Not even a file that does not parse: its verdict is kept with its bytes, and a build
+    given the process's memo (load_data) fills it."""
+    from sitedata import pipeline
+
+    project.replace("data/glossary.yaml", "- id: jwg", "- id: jwg\n  : broken")
+    parsed = []
+    parse = pipeline.parse_document
+    monkeypatch.setattr(pipeline, "parse_document", lambda raw, rel, report: (
+        parsed.append(rel), parse(raw, rel, report))[1])
+    memo = Memo()
+    first = _verdict(validate(project.root, FIXTURE_DAY, memo))
+    assert "data/glossary.yaml" in parsed and first
+    parsed.clear()
+    assert _verdict(validate(project.root, FIXTURE_DAY, memo)) == first and parsed == []
+    project.replace("data/glossary.yaml", "- id: jwg\n  : broken", "- id: jwg")
+    memo = Memo()
+    load_data(project.root, FIXTURE_DAY, memo)
+    parsed.clear()
+    assert not validate(project.root, FIXTURE_DAY, memo).report and parsed == []
+
+
 def test_a_memo_forgets_its_verdicts_when_the_judge_changes(project):
     memo = Memo()
     project.replace("data/sources/wire-report.yaml", "published: 2026-01-16",
@@ -357,6 +379,28 @@ def test_a_quotation_cites_its_source_and_its_official_translation(project):
     assert place in english["wire-report"]  # the quotation's own source, not the point's
     assert place not in english["mofa-dialogue"]  # English words: shown with no translation
     assert place[:2] in [(page, anchor) for page, anchor, _ in japanese["mofa-dialogue"]]
+
+
+def test_each_entry_of_a_list_file_is_dated_by_its_own_lines(project):
+    """Each entry spans from its first line to the line before the next entry's; the last one
+    to the end of the file, however long (a history given line by line, without git)."""
+    from sitedata.enrich import _dates
+
+    path = project.root / "data/glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    third = text[text.index("- id: jwg"):].replace("id: jwg", "id: jwg-two")
+    text += "# a note\n" * 80 + third
+    path.write_text(text, encoding="utf-8")
+    records = validate(project.root, FIXTURE_DAY).records
+    starts = [record.mark()[0] for record in records["glossary"]]
+    assert len(starts) == 3 and starts[2] > 90
+    days = [f"2026-11-{10 + sum(start <= n for start in starts):02d}"
+            for n in range(1, text.count("\n") + 1)]
+    days[-1] = "2026-11-25"  # the file's last line, far down
+    dates = _dates(records, History(lines={"data/glossary.yaml": days}))
+    assert [(dates[("glossary", i)].added, dates[("glossary", i)].changed)
+            for i in ("quad", "jwg", "jwg-two")] == [
+        ("2026-11-11", "2026-11-11"), ("2026-11-12", "2026-11-12"), ("2026-11-13", "2026-11-25")]
 
 
 def test_a_long_title_is_shortened_where_it_is_cited(project):
@@ -615,3 +659,10 @@ def test_records_are_put_in_reading_order(project):
     assert site.visit["title"] == "A visit" and site.claims[0]["id"] == "dates"
     assert site.people["host-one"]["name"] == "Host One"
     assert site.topics["quad"]["title"] == "Topic quad"
+
+
+def test_a_long_name_is_shortened_as_plain_text():
+    """A terminology entry's name is a plain string, not a text with a language."""
+    from sitedata.enrich import _shorten
+
+    assert _shorten("x" * 91) == "x" * 87 + "..." and _shorten("x" * 90) == "x" * 90

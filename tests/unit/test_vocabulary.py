@@ -77,7 +77,6 @@ def test_a_status_without_its_stage_and_icon_is_refused(project):
         f"{VOCABULARY}:23:9: $defs.status.oneOf[3] is missing the required field 'x-stage'"]
 
 
-@pytest.mark.process
 def test_every_kind_of_meta_schema_error_is_explained(project):
     project.replace(VOCABULARY, '"x-icon": "✕", "x-stage": "pending",',
                     '"x-icon": "✕✕✕", "x-stage": "later",')
