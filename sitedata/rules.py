@@ -35,7 +35,7 @@ REFERENCE_KEYS = {"sources": "sources", "source": "sources", "translation_source
 @dataclass
 class Context:
     """What the rules across records see: every record by collection, those that passed the
-    schema, and the build date."""
+    schema (both keyed by every collection of the registry), and the build date."""
 
     records: dict[str, list[Record]]
     valid: dict[str, list[Record]]
@@ -43,10 +43,10 @@ class Context:
     editions: tuple[str, ...] = ("en",)  # the default edition first
 
     def ids(self, collection: str) -> set[str]:
-        return {r.id for r in self.records.get(collection, []) if r.id}
+        return {r.id for r in self.records[collection] if r.id}
 
     def sources(self) -> dict[str, dict]:
-        return {r.id: r.data for r in self.valid.get("sources", [])}
+        return {r.id: r.data for r in self.valid["sources"]}
 
 
 def _add(report: Report, record: Record, path: tuple, message: str) -> None:
@@ -271,7 +271,7 @@ def check_targets(context: Context, report: Report) -> None:
                                if c.name not in ("corrections", "searches")],
                "searches": list(SEARCHED)}
     for name, collections in allowed.items():
-        for record in context.valid.get(name, []):
+        for record in context.valid[name]:
             data = record.data
             target = data["collection"]
             if target not in collections:
@@ -290,11 +290,11 @@ def _target(context: Context, record: Record, single: bool, report: Report) -> R
             _add(report, record, ("record",), f"record: {target} is one record; leave record "
                  "out (name a part of it with part:)")
             return None
-        return next(iter(context.valid.get(target, [])), None)
+        return next(iter(context.valid[target]), None)
     if "record" not in data:
         _add(report, record, (), f"names no record of {target}: add record: with its id")
         return None
-    found = next((r for r in context.valid.get(target, []) if r.id == data["record"]), None)
+    found = next((r for r in context.valid[target] if r.id == data["record"]), None)
     if found is None and data["record"] not in context.ids(target):
         collection = BY_NAME[target]
         where = f"no file {collection.path}/{data['record']}.yaml" if collection.is_dir \
@@ -367,8 +367,8 @@ def check_terminology(context: Context, report: Report) -> None:
     terminology list, or a person, uses one of that name's forms in each other edition's text:
     the translations follow the list."""
     names = [(f"data/terminology.yaml: {r.id}", r.data["names"])
-             for r in context.valid.get("terminology", [])]
-    for person in context.valid.get("people", []):
+             for r in context.valid["terminology"]]
+    for person in context.valid["people"]:
         forms: dict[str, list[str]] = {}
         for key in ("name", "short_name"):
             for edition, form in person.data.get(key, {}).items():
@@ -401,7 +401,7 @@ def check_terminology(context: Context, report: Report) -> None:
 def check_perspectives(context: Context, report: Report) -> None:
     """Each government's position cites at least one source from that government's side."""
     sources = context.sources()
-    for record in context.valid.get("topics", []):
+    for record in context.valid["topics"]:
         for i, view in enumerate(record.data["perspectives"]):
             sides = {sources[s]["country"] for s in view["sources"] if s in sources}
             if view["holder"] not in sides:

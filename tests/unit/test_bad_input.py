@@ -271,6 +271,11 @@ CASES = [
          "data/outcomes/jwg.yaml)"],
          edits=[edit("claims.yaml", "outcome: ai-dialogue", "outcome: ai-dialog"),
                 edit("timeline.yaml", "outcome: ai-dialogue", "outcome: jwg")]),
+    Case("unknown-translation-source", ["data/topics/quad.yaml:26:33: perspectives[0].quote."
+         "translation_sources.ja refers to 'mofa-dialog', which does not exist (no file "
+         "data/sources/mofa-dialog.yaml); did you mean 'mofa-dialogue'?"],
+         edits=[edit("topics/quad.yaml", "      source: mfa-china-presser\n",
+                     "      source: mfa-china-presser\n      translation_sources: {ja: mofa-dialog}\n")]),
     Case("unknown-glossary-term", ["data/glossary.yaml:20:13: related[0] refers to 'qaud', which "
          "does not exist (no entry with that id in data/glossary.yaml); did you mean 'quad'?"],
          edits=[edit("glossary.yaml", "related: [quad]", "related: [qaud]")]),

@@ -250,6 +250,8 @@ TARGET_CASES = {
                            "claims"),
     "no such record": ("people", "  record: nobody\n", "6:11: record 'nobody' does not exist in "
                        "people (no file data/people/nobody.yaml)"),
+    "no such entry": ("glossary", "  record: nowhere\n", "6:11: record 'nowhere' does not exist "
+                      "in glossary (no entry with that id in data/glossary.yaml)"),
     "a record named for the visit": ("visit", "  record: visit\n", "6:11: record: visit is one "
                                      "record; leave record out (name a part of it with part:)"),
     "no record named": ("people", "", "3:3: names no record of people: add record: with its id"),
