@@ -190,7 +190,7 @@ def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str
                 first = record.mark()[0]
                 following = recs[i + 1] if i + 1 < len(recs) else None
                 last = following.mark()[0] - 1 if following is not None and \
-                    following.doc is record.doc else 10**9
+                    following.doc is record.doc else None  # to the end of the file
                 added, changed = history.span(record.doc.path, first, last)
             else:
                 added = history.added.get(record.doc.path, "")

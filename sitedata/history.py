@@ -28,9 +28,9 @@ class History:
     def available(self) -> bool:
         return not self.reason
 
-    def span(self, path: str, first: int, last: int) -> tuple[str, str]:
-        """(added, last changed) for lines first..last (1-based) of a file: its earliest and
-        latest committed line. Empty strings when unknown."""
+    def span(self, path: str, first: int, last: int | None) -> tuple[str, str]:
+        """(added, last changed) for lines first..last (1-based; None: to the end) of a file:
+        its earliest and latest committed line. Empty strings when unknown."""
         days = [d for d in self.lines.get(path, [])[first - 1:last] if d]
         return (min(days), max(days)) if days else ("", "")
 

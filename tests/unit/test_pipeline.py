@@ -397,10 +397,11 @@ def test_each_entry_of_a_list_file_is_dated_by_its_own_lines(project):
     days = [f"2026-11-{10 + sum(start <= n for start in starts):02d}"
             for n in range(1, text.count("\n") + 1)]
     days[-1] = "2026-11-25"  # the file's last line, far down
+    days[starts[1] - 2] = "2026-11-20"  # the first entry's last line, just before the second
     dates = _dates(records, History(lines={"data/glossary.yaml": days}))
     assert [(dates[("glossary", i)].added, dates[("glossary", i)].changed)
             for i in ("quad", "jwg", "jwg-two")] == [
-        ("2026-11-11", "2026-11-11"), ("2026-11-12", "2026-11-12"), ("2026-11-13", "2026-11-25")]
+        ("2026-11-11", "2026-11-20"), ("2026-11-12", "2026-11-12"), ("2026-11-13", "2026-11-25")]
 
 
 def test_a_long_title_is_shortened_where_it_is_cited(project):
