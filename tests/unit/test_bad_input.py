@@ -276,6 +276,14 @@ CASES = [
          "data/sources/mofa-dialog.yaml); did you mean 'mofa-dialogue'?"],
          edits=[edit("topics/quad.yaml", "      source: mfa-china-presser\n",
                      "      source: mfa-china-presser\n      translation_sources: {ja: mofa-dialog}\n")]),
+    Case("missing-single-file", ["data/visit.yaml:1:1: file data/visit.yaml is missing"],
+         {"data/visit.yaml": None}),
+    Case("impossible-partial-dates", [
+         "data/timeline.yaml:3:9: date '2000-13' must be a real date written YYYY-MM-DD, YYYY-MM "
+         "or YYYY", "data/timeline.yaml:13:9: date '26' must be a real date written YYYY-MM-DD, "
+         "YYYY-MM or YYYY"],
+         edits=[edit("timeline.yaml", "date: 2000-08", "date: 2000-13"),
+                edit("timeline.yaml", "date: 2026-01-16", "date: '26'")]),
     Case("unknown-glossary-term", ["data/glossary.yaml:20:13: related[0] refers to 'qaud', which "
          "does not exist (no entry with that id in data/glossary.yaml); did you mean 'quad'?"],
          edits=[edit("glossary.yaml", "related: [quad]", "related: [qaud]")]),
