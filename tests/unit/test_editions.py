@@ -175,3 +175,13 @@ def test_a_failing_other_edition_fails_the_whole_build_saying_which(tmp_path):
     assert "Config value 'docs_dir': The path" in output and "docs/nowhere" in output
     assert "The 日本語 edition (ja) failed to build: Aborted with a configuration error!" in output
     assert "Traceback" not in output
+
+
+def test_a_translation_of_a_quotation_is_not_held_to_every_edition(project):
+    """Words quoted in Japanese are translated into English only: a translation is given for
+    each edition whose language the words are not in, so it is not a text every edition needs."""
+    project.replace("data/topics/quad.yaml",
+                    "      text: should not target any third party\n      language: en\n",
+                    "      text: 第三者を標的にすべきではない\n      language: ja\n"
+                    "      translation: {en: should not target any third party}\n")
+    assert project.problems() == []
