@@ -63,3 +63,13 @@ def test_a_partial_date_is_a_real_year_month_or_day():
     assert [_is_partial_date(v) for v in good] == [True] * len(good)
     assert [_is_partial_date(v) for v in bad] == [False] * len(bad)
     assert _is_partial_date(1952)  # not text: the type's verdict, not the format's
+
+
+def test_a_link_is_refused_with_the_reason_in_full():
+    from sitedata.markup import url_problem
+
+    ascii_only = "must be written in ASCII with no spaces (percent-encode other characters)"
+    assert url_problem("https://例え.jp/a") == ascii_only  # not ASCII, no space
+    assert url_problem("https://a b.org/a") == ascii_only  # ASCII, with a space
+    assert url_problem("https://a.org:99999/a") == "is not a well-formed URL"
+    assert url_problem("https://a.org/a") is None
