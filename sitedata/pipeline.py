@@ -76,7 +76,7 @@ def validate(root: Path, today: datetime.date | None = None,
         if judged is not None:
             records[collection.name] += judged.records
             valid[collection.name] += judged.valid
-    check_across(Context(records, valid, today, tuple(vocabulary.editions)), report)
+    check_across(Context(records, valid, tuple(vocabulary.editions)), report)
     catalogs = load_catalogs(root, vocabulary.editions, report)
     return Validated(report, records, schemas, vocabulary, catalogs)
 
@@ -243,11 +243,11 @@ def _scan_data(root: Path, report: Report) -> tuple[set[str], set[str]]:
         with os.scandir(os.path.join(root, folder)) as entries:
             for entry in entries:
                 rel = f"{folder}/{entry.name}"
-                if entry.is_symlink():
+                if entry.is_symlink():  # first: is_dir and is_file below follow links
                     _refuse(report, refused, rel, LINK)
-                elif entry.is_dir(follow_symlinks=False):
+                elif entry.is_dir():
                     folders.append(rel)
-                elif entry.is_file(follow_symlinks=False):
+                elif entry.is_file():
                     present.add(rel)
                 else:
                     _refuse(report, refused, rel, SPECIAL)

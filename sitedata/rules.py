@@ -9,7 +9,6 @@ even when its record has other faults; the others need a record of the right sha
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import posixpath
 import re
@@ -35,11 +34,10 @@ REFERENCE_KEYS = {"sources": "sources", "source": "sources", "translation_source
 @dataclass
 class Context:
     """What the rules across records see: every record by collection, those that passed the
-    schema (both keyed by every collection of the registry), and the build date."""
+    schema (both keyed by every collection of the registry), and the editions."""
 
     records: dict[str, list[Record]]
     valid: dict[str, list[Record]]
-    today: datetime.date
     editions: tuple[str, ...] = ("en",)  # the default edition first
 
     def ids(self, collection: str) -> set[str]:
@@ -203,11 +201,11 @@ def check_verified(record: Record, values: Values, today: date, report: Report) 
             _not_future(today, report, record, path)
 
 
-def _not_future(today: datetime.date, report: Report, record: Record, path: tuple) -> None:
+def _not_future(today: date, report: Report, record: Record, path: tuple) -> None:
     value = record.data
     for step in path:
         value = value[step]
-    if datetime.date.fromisoformat(value) > today:
+    if date.fromisoformat(value) > today:
         _add(report, record, path, f"{path_name(path)} {value} is in the future (today is "
              f"{today.isoformat()})")
 
@@ -425,7 +423,7 @@ def check_attribution(context: Context, report: Report) -> None:
                          "analysis; add 'whose:' to say whose analysis it is")
 
 
-RecordRule = Callable[[Record, Values, datetime.date, Report], None]
+RecordRule = Callable[[Record, Values, date, Report], None]
 
 SAFETY: tuple[RecordRule, ...] = (check_text, check_urls, check_list_ids)
 RECORD_RULES: tuple[RecordRule, ...] = (
@@ -438,7 +436,7 @@ ACROSS_RULES: tuple[Callable[[Context, Report], None], ...] = (
 )
 
 
-def check_record(record: Record, valid: bool, today: datetime.date, report: Report) -> None:
+def check_record(record: Record, valid: bool, today: date, report: Report) -> None:
     """Every rule about this record alone; `valid`: it passed the schema."""
     values = record.walk()
     for rule in SAFETY + (RECORD_RULES if valid else ()):

@@ -578,6 +578,14 @@ def test_links_are_refused_not_followed(project, tmp_path):
     problems = project.problems()
     assert LINKED in problems and expected_people in problems
     assert not any("SECRET" in p for p in problems)
+    # The rest is read and checked as if data/people were empty; its own emptiness is not
+    # reported again.
+    assert "data/visit.yaml:4:10: visitor refers to 'visitor-one', which does not exist (no file " \
+        "data/people/visitor-one.yaml)" in problems
+    assert sorted({p.split(":")[0] for p in problems}) == [
+        "data/corrections.yaml", "data/people", "data/sources/linked.yaml",
+        "data/topics/china-context.yaml", "data/topics/economic-security.yaml",
+        "data/topics/quad.yaml", "data/visit.yaml"]
 
 
 @pytest.mark.process
@@ -596,13 +604,31 @@ def test_a_linked_data_folder_is_refused_whole(project, tmp_path):
     assert project.problems() == [LINKED.replace("data/sources/linked.yaml", "data")]
 
 
+def test_a_missing_data_folder_is_reported_file_by_file(project):
+    shutil.rmtree(project.root / "data")
+    problems = project.problems()
+    assert "data/visit.yaml:1:1: file data/visit.yaml is missing" in problems
+    assert ("data/sources/:1:1: folder data/sources/ has no <id>.yaml files; the site needs at "
+            "least one") in problems
+    assert len(problems) == 11 and all(p.startswith("data/") for p in problems), problems
+
+
+SPECIAL = ("data/sources/pipe.yaml:1:1: only ordinary files are allowed in data/, not pipes, "
+           "sockets or devices (reading one could stop the build)")
+
+
+def test_a_named_pipe_is_refused(project):
+    os.mkfifo(project.root / "data/sources/pipe.yaml")
+    os.mkfifo(project.root / "data/pipe.yaml")
+    assert project.problems() == [SPECIAL.replace("sources/pipe", "pipe"), SPECIAL]
+
+
 @pytest.mark.process
 def test_a_named_pipe_is_refused_without_waiting_for_it(project):
     os.mkfifo(project.root / "data/sources/pipe.yaml")
     result = project.run(PYTHON, "-m", "sitedata", "validate", timeout=60)
     assert result.returncode == 1
-    assert ("data/sources/pipe.yaml:1:1: only ordinary files are allowed in data/, not pipes, "
-            "sockets or devices (reading one could stop the build)") in result.stderr
+    assert SPECIAL in result.stderr
 
 
 @pytest.mark.process

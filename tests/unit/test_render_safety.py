@@ -129,6 +129,13 @@ def test_validation_refuses_what_rendering_neutralises():
         assert text_problems(payload), payload
 
 
+def test_a_refused_link_target_is_quoted_to_its_first_60_characters():
+    target = "http://example.org/" + "a" * 41 + "TAIL"
+    assert text_problems(f"See [this]({target}).") == [
+        f"link target '{target[:60]}' must use https://, not http:"]
+    assert len(target[:60]) == 60 and target[:60].endswith("a")
+
+
 @pytest.mark.parametrize("url,why", [
     ("https://example.org/a", None),
     ("https://example.org/", "is a home page; link the exact page that supports the statement"),
