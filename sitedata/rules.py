@@ -228,7 +228,7 @@ def check_unique_ids(context: Context, report: Report) -> None:
     """Ids are unique in each collection; glossary terms too."""
     for name, records in context.records.items():
         _unique(report, ((r, ("id",), r.id) for r in records if r.id), f"{name} id")
-    glossary = context.records.get("glossary", [])
+    glossary = context.records["glossary"]  # every collection is a key
     for edition in context.editions:
         _unique(report, ((r, ("term", edition), r.data["term"][edition]) for r in glossary
                          if isinstance(r.data.get("term"), dict)
