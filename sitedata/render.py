@@ -63,22 +63,30 @@ class Terms:
 
     A term in Latin letters is found as whole words; one in Japanese script (which has no
     spaces between words) wherever it appears. Terms are looked up by their first word (or
-    first character), so finding them takes time in proportion to the text, not to the number
-    of terms (a regex with one branch per term tries every branch at every position); the
-    longest term that starts at a place wins."""
+    first character), then by length among the terms that share it: finding them takes time in
+    proportion to the text, not to the number of terms (a regex with one branch per term tries
+    every branch at every position, and trying each term that shares a first word grows the
+    same way when many do, as "Joint ..." terms do); the longest term that starts at a place
+    wins."""
 
     def __init__(self, glossary: list[dict]):
         self.titles = {str(g["term"]): plain_text(g.get("expansion") or g["definition"])
                        for g in glossary}
-        self.starting: dict[str, list[str]] = {}  # first word -> its terms, longest first
+        # first word (or character) -> the lengths of its terms, longest first, and the terms
+        self.starting: dict[str, tuple[list[int], set[str]]] = {}
         firsts = set()
-        for term in sorted(self.titles, key=len, reverse=True):
+        for term in self.titles:
             word = _WORD.match(term)
             if word:
-                self.starting.setdefault(word.group(), []).append(term)
+                first = word.group()
             elif term and not term[0].isascii():  # Japanese script: by its first character
-                firsts.add(term[0])
-                self.starting.setdefault(term[0], []).append(term)
+                first = term[0]
+                firsts.add(first)
+            else:
+                continue
+            lengths, terms = self.starting.setdefault(first, ([], set()))
+            terms.add(term)
+            lengths[:] = sorted({*lengths, len(term)}, reverse=True)
         others = f"|[{re.escape(''.join(sorted(firsts)))}]" if firsts else ""
         self.starts = re.compile(_WORD_START.pattern + others)
 
@@ -86,14 +94,16 @@ class Terms:
         """(start, end, term) for each glossary term in `text`, in order."""
         end = 0
         for word in self.starts.finditer(text):
-            if word.start() < end:
+            start = word.start()
+            if start < end or word.group() not in self.starting:
                 continue
-            for term in self.starting.get(word.group(), ()):
-                after = word.start() + len(term)
-                if text.startswith(term, word.start()) and not (
-                        _WORD.match(term[-1]) and _WORD_GOES_ON.match(text, after)):
-                    yield word.start(), after, term
-                    end = after
+            lengths, terms = self.starting[word.group()]
+            for length in lengths:
+                term = text[start:start + length]
+                if term in terms and not (
+                        _WORD.match(term[-1]) and _WORD_GOES_ON.match(text, start + length)):
+                    yield start, start + length, term
+                    end = start + length
                     break
 
     def segments(self, text: str) -> list[Segment]:

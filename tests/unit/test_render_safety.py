@@ -83,6 +83,12 @@ def test_the_longest_term_starting_at_a_place_wins():
                    {"term": "2+2", "definition": "c"}])
     assert list(terms.find("(Quad Leaders) Quad, 2+2x 2+2.")) == [
         (1, 13, "Quad Leaders"), (15, 19, "Quad"), (26, 29, "2+2")]
+    # A longer term that is not whole words there gives way to the next longest that is.
+    assert list(terms.find("Quad Leadersx")) == [(0, 4, "Quad")]
+    shared = Terms([{"term": f"Joint {n}", "definition": "d"} for n in range(1, 200)]
+                   + [{"term": "Joint", "definition": "d"}, {"term": "ジョイント", "definition": "d"}])
+    assert list(shared.find("Joint 150, Joint 1500 and ジョイント")) == [
+        (0, 9, "Joint 150"), (11, 16, "Joint"), (26, 31, "ジョイント")]
 
 
 def test_markdown_heading_text_is_literal():
