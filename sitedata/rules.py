@@ -253,7 +253,7 @@ def check_references(context: Context, report: Report) -> None:
             for path, target, value in _references(record):
                 if value in known[target]:
                     continue
-                guess = difflib.get_close_matches(value, known[target], n=1, cutoff=0.7)
+                guess = difflib.get_close_matches(value, known[target], cutoff=0.7)  # best first
                 hint = f"; did you mean '{guess[0]}'?" if guess else ""
                 collection = BY_NAME[target]
                 where = f"no file {collection.path}/{value}.yaml" if collection.is_dir \

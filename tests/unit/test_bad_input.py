@@ -258,6 +258,12 @@ CASES = [
     Case("unknown-source", ["data/glossary.yaml:9:13: sources[0] refers to 'wire-reprot', which "
          "does not exist (no file data/sources/wire-reprot.yaml); did you mean 'wire-report'?"],
          edits=[edit("glossary.yaml", "sources: [wire-report]", "sources: [wire-reprot]")]),
+    # A hint only for a near miss: 'wire-story' is as close to 'wire-report' as 0.67, under 0.7.
+    Case("unknown-source-far-from-any", ["data/topics/china-context.yaml:8:15: summary[0]."
+         "sources[0] refers to 'wire-story', which does not exist (no file "
+         "data/sources/wire-story.yaml)"],
+         edits=[edit("topics/china-context.yaml", "sources: [wire-report]",
+                     "sources: [wire-story]")]),
     Case("unknown-person", ["data/visit.yaml:62:20: itinerary[1].participants[0] refers to "
          "'visitor-two', which does not exist (no file data/people/visitor-two.yaml); did you "
          "mean 'visitor-one'?"],
