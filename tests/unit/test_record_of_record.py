@@ -289,8 +289,13 @@ def test_a_search_is_about_an_outcome_or_a_topic(project):
     project.replace("data/searches.yaml", "collection: outcomes\n  record: ai-dialogue\n  "
                     "looked_for:\n    en: A second", "collection: sources\n  record: ai-dialogue\n  "
                     "looked_for:\n    en: A second")
+    # and the next search is still checked
+    project.replace("data/searches.yaml", "record: ai-dialogue\n  looked_for:\n    en: The first",
+                    "record: ai-dialog\n  looked_for:\n    en: The first")
     assert project.problems() == [
-        "data/searches.yaml:4:15: collection 'sources' is not one of outcomes, topics"]
+        "data/searches.yaml:4:15: collection 'sources' is not one of outcomes, topics",
+        "data/searches.yaml:13:11: record 'ai-dialog' does not exist in outcomes (no file "
+        "data/outcomes/ai-dialog.yaml)"]
 
 
 def test_a_search_that_found_something_cites_it(project):
