@@ -76,6 +76,18 @@ def test_a_translation_must_use_the_official_name(project):
         "has none of 戦略対話 (data/terminology.yaml: strategic-dialogue); use one of them"]
 
 
+def test_a_name_that_starts_with_punctuation_is_found_too(project):
+    # Indexed under no first word, and tried on every text.
+    project.replace("data/terminology.yaml", "en: [Strategic Dialogue]",
+                    "en: ['“Strategic Dialogue”']")
+    project.replace("data/timeline.yaml", "en: 18th Strategic Dialogue",
+                    "en: 18th “Strategic Dialogue”")
+    project.replace("data/timeline.yaml", "ja: 第18回戦略対話", "ja: 第18回外相会合")
+    assert project.problems() == [
+        "data/timeline.yaml:16:9: title names '“Strategic Dialogue”' in English, but its ja text "
+        "has none of 戦略対話 (data/terminology.yaml: strategic-dialogue); use one of them"]
+
+
 def test_a_person_is_named_as_their_file_says(project):
     project.replace("data/timeline.yaml", "en: The ministers met in New Delhi.",
                     "en: Visitor One met the minister in New Delhi.")
