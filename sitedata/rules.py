@@ -388,9 +388,9 @@ def check_terminology(context: Context, report: Report) -> None:
                 for n in sorted({n for entries in found.values() for n in entries}):
                     where, forms = names[n]
                     used = next(f for f in forms["en"] if f in found)
-                    for edition, translated in text.items():
-                        wanted = forms.get(edition, ())
-                        if edition != "en" and wanted and not any(f in translated for f in wanted):
+                    for edition, translated in text.items():  # English passes: it has `used`
+                        wanted = forms.get(edition)
+                        if wanted and not any(f in translated for f in wanted):
                             _add(report, record, path + (edition,), f"{path_name(path)} names "
                                  f"'{used}' in English, but its {edition} text has none of "
                                  f"{', '.join(wanted)} ({where}); use one of them")
