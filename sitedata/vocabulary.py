@@ -115,7 +115,7 @@ def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary 
                 tuple(entry.get("x-labels", {}).items()),
                 tuple(entry.get("x-descriptions", {}).items()))
         lists[name] = values
-    for i, value in enumerate(lists.get("edition", {}).values()):
+    for i, value in enumerate(lists["edition"].values()):  # the meta-schema requires it
         try:
             re.compile(value.script)
         except re.error as error:
@@ -128,13 +128,12 @@ def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary 
 def _check_translated(doc, lists: dict[str, dict[str, Value]], report: Report) -> None:
     """Every value has its label (and its description, if it has one) in every edition's
     language, and names no edition that does not exist."""
-    editions = list(lists.get("edition", {}))
+    editions = list(lists["edition"])
     others = editions[1:]
     for name, definition in doc.data["$defs"].items():
         for i, entry in enumerate(definition["oneOf"]):
-            for field in ("x-labels", "x-descriptions"):
-                if field == "x-descriptions" and "description" not in entry:
-                    continue
+            fields = ("x-labels", "x-descriptions") if "description" in entry else ("x-labels",)
+            for field in fields:
                 given = entry.get(field, {})
                 for edition in others:
                     if edition not in given:

@@ -439,6 +439,20 @@ CASES = [
     Case("perspective-without-own-source", ["data/topics/quad.yaml:26:14: perspectives[0] gives "
          "china's view but cites no source from china (sources here are from: india)"],
          edits=[edit("topics/quad.yaml", "sources: [mfa-china-presser]", "sources: [wire-report]")]),
+    Case("perspective-from-elsewhere", ["data/topics/quad.yaml:26:14: perspectives[0] gives "
+         "china's view but cites no source from china (sources here are from: india, japan)"],
+         edits=[edit("topics/quad.yaml", "sources: [mfa-china-presser]",
+                     "sources: [wire-report, mofa-dialogue]")]),
+    # A perspective says whose view it is (holder): analysis alone needs no 'whose:' there.
+    Case("perspective-on-analysis-alone", ["data/topics/quad.yaml:26:14: perspectives[0] gives "
+         "china's view but cites no source from china (sources here are from: international)"],
+         edits=[edit("topics/quad.yaml", "sources: [mfa-china-presser]", "sources: [think-tank]")]),
+    Case("perspective-citing-nothing-known", [
+         "data/topics/quad.yaml:26:14: perspectives[0] gives china's view but cites no source "
+         "from china (sources here are from: nowhere known)",
+         "data/topics/quad.yaml:26:15: perspectives[0].sources[0] refers to 'mfa-beijing', which "
+         "does not exist (no file data/sources/mfa-beijing.yaml)"],
+         edits=[edit("topics/quad.yaml", "sources: [mfa-china-presser]", "sources: [mfa-beijing]")]),
     Case("quote-too-long", ["data/visit.yaml:51:13: itinerary[0].quote.text quotes 45 words; keep "
          "quotations to 40 words and paraphrase the rest"],
          edits=[edit("visit.yaml", "text: A short quotation.", "text: " + " ".join(["w"] * 45))]),

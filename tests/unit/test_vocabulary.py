@@ -50,6 +50,13 @@ VOCABULARY_CASES = {
     "no Japanese label": ('{"const": "germany", "title": "Germany"}',
                           f"{NEW}:9: country 'germany' has no ja label (x-labels: {{ja: …}}); "
                           "each edition needs one"),
+    "no Japanese description": ('{"const": "germany", "title": "Germany", "description": "A '
+                                'country.", "x-labels": {"ja": "ドイツ"}}',
+                                f"{NEW}:9: country 'germany' has no ja description "
+                                "(x-descriptions: {ja: …}); each edition needs one"),
+    "a label for no edition": ('{"const": "germany", "title": "Germany", "x-labels": {"ja": '
+                               '"ドイツ", "fr": "Allemagne"}}',
+                               f"{NEW}:76: x-labels names 'fr', which is not an edition (en, ja)"),
     "defined twice": ('{"const": "india", "title": "India again", "x-labels": {"ja": "インド"}}',
                       f"{NEW}:19: country 'india' is defined twice; each value once"),
     "misspelt field": ('{"const": "germany", "title": "Germany", "x-atlass": "Germany"}',
