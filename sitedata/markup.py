@@ -55,7 +55,7 @@ def url_problem(url: str, deep: bool = False) -> str | None:
     if parts.scheme.lower() != "https":
         scheme = parts.scheme or "no scheme"
         return f"must use https://, not {scheme if scheme == 'no scheme' else scheme + ':'}"
-    if "@" in parts.netloc or parts.username or parts.password:
+    if "@" in parts.netloc:  # a user name or password is always followed by one
         return "must not carry a user name or password"
     host = (parts.hostname or "").lower()
     if not _HOST.fullmatch(host):

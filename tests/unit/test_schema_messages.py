@@ -73,3 +73,9 @@ def test_a_link_is_refused_with_the_reason_in_full():
     assert url_problem("https://a b.org/a") == ascii_only  # ASCII, with a space
     assert url_problem("https://a.org:99999/a") == "is not a well-formed URL"
     assert url_problem("https://a.org/a") is None
+    assert url_problem("a.org/a") == "must use https://, not no scheme"
+    assert url_problem("ftp://a.org/a") == "must use https://, not ftp:"
+    assert url_problem("https://@a.org/a") == "must not carry a user name or password"
+    assert url_problem("https://a.org:443/a") is None  # the https port, said
+    assert url_problem("https://a.org/X", deep=True) is None  # a page, not the home page
+    assert url_problem("https://a.org/") is None  # a home page is refused only when deep
