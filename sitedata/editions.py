@@ -19,6 +19,7 @@ import ast
 import copy
 import datetime
 import functools
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -302,12 +303,21 @@ def _rel(path: Path, root: Path) -> str:
 
 def _extract_template(path: Path, keywords: tuple[str, ...], root: Path,
                       found: dict[str, tuple[str, int]]) -> None:
-    with open(path, "rb") as file:
-        for line, _function, message, _comments in jinja2.ext.babel_extract(
-                file, keywords, [], {"trim_blocks": "true", "lstrip_blocks": "true"}):
-            first = message[0] if isinstance(message, tuple) else message
-            if isinstance(first, str):
-                found.setdefault(first, (_rel(path, root), line))
+    for message, line in _template_messages(path.read_bytes(), keywords):
+        found.setdefault(message, (_rel(path, root), line))
+
+
+@functools.lru_cache(maxsize=256)
+def _template_messages(raw: bytes, keywords: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The messages in a template's bytes, with their lines: the theme's overrides are read on
+    every validation, and parsing them again was a twentieth of its time on the real data."""
+    messages = []
+    for line, _function, message, _comments in jinja2.ext.babel_extract(
+            io.BytesIO(raw), keywords, [], {"trim_blocks": "true", "lstrip_blocks": "true"}):
+        first = message[0] if isinstance(message, tuple) else message
+        if isinstance(first, str):
+            messages.append((first, line))
+    return tuple(messages)
 
 
 _FIELD = re.compile(r"%\((\w+)\)s|\{(\w+)\}")

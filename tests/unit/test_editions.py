@@ -129,6 +129,16 @@ def test_the_catalog_must_translate_every_message_and_only_those(project):
         f"{CATALOG}:150:3: 'Never used' is not used by any template; take it out"]
 
 
+def test_a_message_added_to_the_theme_needs_a_translation(project):
+    # Every validation reads the overrides again (what it keeps is by each template's bytes).
+    assert project.problems() == []
+    project.replace("overrides/404.html", '{{ t("Page not found") }}', '{{ t("Page gone") }}')
+    assert project.problems() == [
+        f"{CATALOG}:11:1: no translation of 'Page gone' (used in overrides/404.html:9); add it "
+        "under messages:",
+        f"{CATALOG}:176:3: 'Page not found' is not used by any template; take it out"]
+
+
 # -- pages -------------------------------------------------------------------------------------
 
 def test_the_japanese_edition_marks_english_standing_in_for_a_translation(project):
