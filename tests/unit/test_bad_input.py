@@ -251,6 +251,12 @@ CASES = [
     Case("octal-number", [B + "3:8: '0755' is an octal, hex or grouped number in YAML 1.1; put it "
                           "in quotes if it is text: '0755'"],
          source(SOURCE.replace("title: T", "title: 0755"))),
+    # A value the loader refused is not reported again, and the next problem still is.
+    Case("impossible-day-and-kind", [B + "6:12: published '2026-02-30' is not a real date; "
+                                     "write it as YYYY-MM-DD, e.g. 2026-01-16",
+                                     B + "7:7: kind 'blog' is not one of official, news, "
+                                     "analysis, reference" + VOCAB],
+         source(SOURCE.replace("2026-01-01", "2026-02-30").replace("kind: news", "kind: blog"))),
     Case("infinity", [B + "3:8: '.inf' is a special number in YAML (infinity or not-a-number); put "
                       "it in quotes if it is text: '.inf'"],
          source(SOURCE.replace("title: T", "title: .inf"))),
