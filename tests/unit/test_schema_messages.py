@@ -4,6 +4,8 @@ still read well, at the right place, the day a schema uses them."""
 
 from __future__ import annotations
 
+import json
+
 import jsonschema
 import pytest
 
@@ -79,3 +81,40 @@ def test_a_link_is_refused_with_the_reason_in_full():
     assert url_problem("https://a.org:443/a") is None  # the https port, said
     assert url_problem("https://a.org/X", deep=True) is None  # a page, not the home page
     assert url_problem("https://a.org/") is None  # a home page is refused only when deep
+
+
+# A schema that uses every keyword inline_refs treats, each with a $ref inside: the real schemas
+# use some of them only (no anyOf, no prefixItems), and a new schema may use the others.
+EVERY_KEYWORD = {
+    "$defs": {"word": {"type": "string", "pattern": "^[a-z]+$"},
+              "short": {"type": "string", "maxLength": 3}},
+    "type": "object",
+    "properties": {
+        "both": {"allOf": [{"$ref": "#/$defs/word"}, {"$ref": "#/$defs/short"}]},
+        "either": {"anyOf": [{"$ref": "#/$defs/word"}, {"type": "integer"}]},
+        "pair": {"prefixItems": [{"$ref": "#/$defs/word"}, {"$ref": "#/$defs/short"}]},
+        "shape": {"oneOf": [{"type": "object", "properties": {"w": {"$ref": "#/$defs/word"}},
+                             "required": ["w"]},
+                            {"$ref": "#/$defs/short"}]},
+        "choice": {"oneOf": [{"const": "aaaa", "maxLength": 3}, {"const": "b"}]},
+        "named": {"oneOf": [{"const": "a", "title": "A"}, {"const": "b", "x-label": "B"}]},
+    },
+}
+INSTANCES = [
+    {}, {"both": "ab"}, {"both": "abcd"}, {"both": "A"}, {"either": 3}, {"either": "ab"},
+    {"either": "AB"}, {"pair": ["ab", "abc"]}, {"pair": ["AB", "abc"]}, {"pair": ["ab", "abcd"]},
+    {"shape": {"w": "ab"}}, {"shape": {"w": "AB"}}, {"shape": "ab"}, {"shape": "abcd"},
+    {"shape": {}}, {"choice": "aaaa"}, {"choice": "b"}, {"choice": "c"}, {"named": "a"},
+    {"named": "c"},
+]
+
+
+def test_inlined_refs_give_the_verdicts_of_the_published_schema_for_every_keyword():
+    from sitedata.schema import inline_refs
+
+    published = jsonschema.Draft202012Validator(EVERY_KEYWORD)
+    inlined = jsonschema.Draft202012Validator(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
+    verdicts = [(published.is_valid(i), inlined.is_valid(i)) for i in INSTANCES]
+    assert [p for p, _ in verdicts] == [i for _, i in verdicts]
+    assert sum(p for p, _ in verdicts) == 9  # the test tells valid from invalid at all
+    assert "$ref" not in json.dumps(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))

@@ -57,6 +57,10 @@ VOCABULARY_CASES = {
     "a label for no edition": ('{"const": "germany", "title": "Germany", "x-labels": {"ja": '
                                '"ドイツ", "fr": "Allemagne"}}',
                                f"{NEW}:76: x-labels names 'fr', which is not an edition (en, ja)"),
+    "a key twice": ('{"const": "germany", "title": "Germany", "title": "Deutschland", '
+                    '"x-labels": {"ja": "ドイツ"}}',
+                    f"{NEW}:50: duplicate key 'title' (first at line {NEW}); YAML would silently "
+                    "keep only the last one"),
     "defined twice": ('{"const": "india", "title": "India again", "x-labels": {"ja": "インド"}}',
                       f"{NEW}:19: country 'india' is defined twice; each value once"),
     "misspelt field": ('{"const": "germany", "title": "Germany", "x-atlass": "Germany"}',
