@@ -139,3 +139,32 @@ def test_an_edition_says_what_its_script_looks_like(project):
     assert project.problems() == [
         f"{VOCABULARY}:11:101: edition 'en': x-script is not a regular expression (unterminated "
         "character set at position 0)"]
+
+
+def test_every_value_carries_what_its_entry_gives_it():
+    from sitedata.problems import Report
+    from sitedata.vocabulary import load_vocabulary
+
+    report = Report()
+    vocabulary = load_vocabulary(ROOT, Schemas(ROOT), report)
+    assert not report and vocabulary is not None
+    raw = json.loads((ROOT / VOCABULARY).read_text(encoding="utf-8"))
+    for name, definition in raw["$defs"].items():
+        for entry in definition["oneOf"]:
+            value = vocabulary.lists[name][entry["const"]]
+            assert (value.value, value.label, value.description, value.icon, value.stage,
+                    value.marker, value.atlas, value.native, value.locale, value.script,
+                    dict(value.labels), dict(value.descriptions)) == (
+                entry["const"], entry["title"], entry.get("description", ""),
+                entry.get("x-icon", ""), entry.get("x-stage", ""), entry.get("x-marker", ""),
+                entry.get("x-atlas", entry["title"]), entry.get("x-native", ""),
+                entry.get("x-locale", ""), entry.get("x-script", ""),
+                entry.get("x-labels", {}), entry.get("x-descriptions", {})), (name, entry)
+    # and a few read by eye, so that the mapping above cannot be wrong in the same way twice
+    delivered = vocabulary.lists["status"]["delivered"]
+    assert (delivered.icon, delivered.stage, dict(delivered.labels)) == ("●", "done", {"ja": "実現"})
+    ja = vocabulary.lists["edition"]["ja"]
+    assert (ja.native, ja.locale, vocabulary.lists["edition"]["en"].locale) == \
+        ("日本語", "ja_JP", "en_GB")
+    india = vocabulary.lists["country"]["india"]
+    assert (india.icon, india.atlas, india.description) == ("", "India", "")
