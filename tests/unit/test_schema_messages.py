@@ -61,7 +61,8 @@ def test_a_partial_date_is_a_real_year_month_or_day():
     from sitedata.schema import _is_partial_date
 
     good = ["1952", "2000-08", "2026-01-16", "2024-02-29"]
-    bad = ["26", "19x2", "20000", "2000-13", "2000-00", "2026-02-30", "2026-1-5", "2026-01-16-1"]
+    bad = ["26", "19x2", "20000", "2000-13", "2000-00", "2026-02-30", "2026-1-5", "2026-01-16-1",
+           "0000", "0000-05"]  # there is no year 0
     assert [_is_partial_date(v) for v in good] == [True] * len(good)
     assert [_is_partial_date(v) for v in bad] == [False] * len(bad)
     assert _is_partial_date(1952)  # not text: the type's verdict, not the format's
