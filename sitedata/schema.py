@@ -37,7 +37,10 @@ def _is_partial_date(value: object) -> bool:
     parts = value.split("-")
     try:
         if len(parts) == 1:
-            return len(parts[0]) == 4 and parts[0].isdigit() and bool(datetime.date(int(value), 1, 1))
+            if len(value) != 4 or not value.isdigit():
+                return False
+            datetime.date(int(value), 1, 1)  # there is no year 0000
+            return True
         if len(parts) == 2:
             datetime.date(int(parts[0]), int(parts[1]), 1)
             return True
