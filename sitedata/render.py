@@ -72,21 +72,18 @@ class Terms:
     def __init__(self, glossary: list[dict]):
         self.titles = {str(g["term"]): plain_text(g.get("expansion") or g["definition"])
                        for g in glossary}
-        # first word (or character) -> the lengths of its terms, longest first, and the terms
-        self.starting: dict[str, tuple[list[int], set[str]]] = {}
+        by_first: dict[str, set[str]] = {}  # first word (or character) -> its terms
         firsts = set()
         for term in self.titles:
             word = _WORD.match(term)
             if word:
-                first = word.group()
+                by_first.setdefault(word.group(), set()).add(term)
             elif term and not term[0].isascii():  # Japanese script: by its first character
-                first = term[0]
-                firsts.add(first)
-            else:
-                continue
-            lengths, terms = self.starting.setdefault(first, ([], set()))
-            terms.add(term)
-            lengths[:] = sorted({*lengths, len(term)}, reverse=True)
+                firsts.add(term[0])
+                by_first.setdefault(term[0], set()).add(term)
+        # ... with the lengths of those terms, longest first
+        self.starting = {first: (sorted({len(t) for t in terms}, reverse=True), terms)
+                         for first, terms in by_first.items()}
         others = f"|[{re.escape(''.join(sorted(firsts)))}]" if firsts else ""
         self.starts = re.compile(_WORD_START.pattern + others)
 
