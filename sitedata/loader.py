@@ -7,10 +7,9 @@ the report with its file, line and column.
 
 Why not `yaml.safe_load`: it silently keeps the last of two duplicate keys, turns `no` into False
 and `12:30` into 750, merges mappings with `<<`, expands "billion laughs" aliases, and forgets
-where each value came from. So this module composes the YAML node graph with PyYAML's own
-composer and resolver (safe: no object construction) and builds the values itself, refusing
-what YAML parsers read differently. Whatever it returns, `yaml.safe_load` returns too (tested);
-the rest it refuses with a reason.
+where each value came from. So this module reads PyYAML's parser events and resolver (safe: no
+object construction) and builds the values itself, refusing what YAML parsers read differently.
+Whatever it returns, `yaml.safe_load` returns too (tested); the rest it refuses with a reason.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 from yaml.resolver import Resolver
 
 from .problems import Report, path_name
@@ -58,8 +56,10 @@ _PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 try:  # libyaml's scanner and parser, in C: some ten times faster than PyYAML's Python ones
+    from yaml import CSafeLoader as _NodeLoader
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml: the same, in Python
+    from yaml import SafeLoader as _NodeLoader  # type: ignore[assignment]
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
@@ -79,36 +79,12 @@ class _Refused(Exception):
         self.mark = mark
 
 
-class _Loader(Composer, _Parser, Resolver):
-    """PyYAML's composer and resolver over its parser, refusing aliases, anchors, explicit tags
-    and deep nesting as they come: refusing the first anchor stops an alias-expansion attack
-    before any work is done. (Composer comes first so that its Python methods, which this class
-    extends, are used rather than the C parser's own composer.)"""
+class _Events(_Parser, Resolver):
+    """The parser's events, and PyYAML's resolver to say how YAML reads each plain scalar."""
 
     def __init__(self, text: str):
         _Parser.__init__(self, text)
-        Composer.__init__(self)
         Resolver.__init__(self)
-        self.depth = 0
-
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark,
-                           f"alias '*{event.anchor}' is not allowed; write the value out in full")
-        if event.anchor:
-            raise _Refused(event.start_mark,
-                           f"anchor '&{event.anchor}' is not allowed; write each value out in full")
-        if event.tag is not None:
-            raise _Refused(event.start_mark, f"YAML tag '{event.tag}' is not allowed; data files "
-                           "hold plain text, lists and mappings only")
-        if self.depth >= MAX_DEPTH:
-            raise _Refused(event.start_mark, f"data nests more than {MAX_DEPTH} levels deep")
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
 
 
 @dataclass
@@ -128,8 +104,8 @@ class Document:
 
     @property
     def node(self) -> yaml.Node:
-        if self._node is None:  # the text composed at load, so it composes again
-            self._node = _compose(self.text, self.path, Report())
+        if self._node is None:  # built from events at load, so composed now
+            self._node = yaml.compose(self.text, Loader=_NodeLoader)
         return self._node
 
     def _find(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
@@ -189,16 +165,25 @@ def parse_document(raw: bytes, rel: str, report: Report) -> Document | None:
     if not _HAS_DATA.search(text):
         report.add(rel, 1, 1, "file is empty; expected YAML data (see the schema named on line 1)")
         return None
-    node = _compose(text, rel, report)
-    if node is None:
+    builder = _Builder(text, rel)
+    try:
+        data = builder.build()
+    except _Refused as err:
+        report.add(rel, err.mark.line + 1, err.mark.column + 1, str(err))
         return None
-    builder = _Builder(rel, report)
-    data = builder.build(node, ())
-    # The nodes are not kept: most files never need a position, and thousands of node graphs
-    # kept alive cost memory and the garbage collector's time (a third of validating 10x data).
-    items = tuple((item.start_mark.line + 1, item.start_mark.column + 1) for item in node.value) \
-        if isinstance(node, yaml.SequenceNode) else ()
-    return Document(rel, data, text, refused=builder.refused, items=items)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        report.add(rel, line, col, _syntax_message(err))
+        return None
+    except yaml.YAMLError as err:  # reader errors (e.g. a non-printable character) carry no mark
+        report.add(rel, 1, 1, f"YAML error: {err}")
+        return None
+    finally:
+        builder.events.dispose()
+    for line, col, message in builder.problems:  # only once the whole file has been read
+        report.add(rel, line, col, message)
+    return Document(rel, data, text, refused=builder.refused, items=tuple(builder.items))
 
 
 def _read_bytes(path: str, rel: str, report: Report) -> bytes | None:
@@ -252,24 +237,6 @@ def _check_characters(text: str, rel: str, report: Report) -> bool:
     return found == 0
 
 
-def _compose(text: str, rel: str, report: Report) -> yaml.Node | None:
-    """The file's node graph, or None with its problem reported."""
-    loader = _Loader(text)
-    try:
-        return loader.get_single_node()
-    except _Refused as err:
-        report.add(rel, err.mark.line + 1, err.mark.column + 1, str(err))
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        report.add(rel, line, col, _syntax_message(err))
-    except yaml.YAMLError as err:  # reader errors (e.g. a non-printable character) carry no mark
-        report.add(rel, 1, 1, f"YAML error: {err}")
-    finally:
-        loader.dispose()
-    return None
-
-
 def _syntax_message(err: yaml.MarkedYAMLError) -> str:
     problem = (err.problem or "invalid YAML").strip()
     if "another document" in problem:
@@ -285,63 +252,118 @@ def _syntax_message(err: yaml.MarkedYAMLError) -> str:
 
 
 class _Builder:
-    """Turns the composed node graph into plain values, refusing what YAML 1.1 reads as other
-    than it looks (the resolver's tags say how YAML reads each plain scalar)."""
+    """Builds plain values straight from the parser's events, in one pass, refusing aliases,
+    anchors, explicit tags and deep nesting as they come (refusing the first anchor stops an
+    alias-expansion attack before any work is done), and what YAML 1.1 reads as other than it
+    looks (the resolver's tags say how YAML reads each plain scalar).
 
-    def __init__(self, path: str, report: Report):
+    Why events and not PyYAML's composer: the node graph it builds is thrown away at once, and
+    building it was a third of validating ten times the data. Problems with values wait in
+    `problems` until the whole file has parsed: a syntax error anywhere is the only problem
+    reported, as it is for a composer."""
+
+    def __init__(self, text: str, path: str):
+        self.events = _Events(text)
         self.path = path
-        self.report = report
+        self.problems: list[tuple[int, int, str]] = []
         self.refused: set[Path_] = set()
-        self.here: Path_ = ()
+        self.items: list[tuple[int, int]] = []  # where each item of a top-level list starts
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        self.refused.add(self.here)
-        self.report.add(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+    def build(self) -> Any:
+        """The document's value (the stream must hold exactly one document)."""
+        events = self.events
+        events.get_event()  # the stream's start
+        # The document's start: there is one, since the text has a line that is not blank or a
+        # comment (_HAS_DATA), and libyaml reads any such text as a document or refuses it
+        # (tried on every text of up to six of the characters that matter to YAML).
+        start = events.get_event().start_mark
+        value = self.value(self.next(0), (), 0)
+        events.get_event()  # the document's end
+        if not events.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", start,
+                                              "but found another document",
+                                              events.get_event().start_mark)
+        return value
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.here = path
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.mapping(node, path)
+    def next(self, depth: int) -> yaml.Event | None:
+        """The next node's first event, refused if it is not plain data; None at the end of the
+        list or mapping being read. `depth`: how many lists and mappings hold the node."""
+        event = self.events.get_event()
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            return None
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark,
+                           f"alias '*{event.anchor}' is not allowed; write the value out in full")
+        if event.anchor:
+            raise _Refused(event.start_mark,
+                           f"anchor '&{event.anchor}' is not allowed; write each value out in full")
+        if event.tag is not None:
+            raise _Refused(event.start_mark, f"YAML tag '{event.tag}' is not allowed; data files "
+                           "hold plain text, lists and mappings only")
+        if depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"data nests more than {MAX_DEPTH} levels deep")
+        return event
 
-    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+    def skip(self, event: yaml.Event, depth: int) -> None:
+        """Read past a node whose value is not kept (its refusals still apply)."""
+        if not isinstance(event, yaml.ScalarEvent):
+            while (inner := self.next(depth + 1)) is not None:
+                self.skip(inner, depth + 1)
+
+    def fail(self, event: yaml.Event, path: Path_, message: str) -> None:
+        self.refused.add(path)
+        self.problems.append((event.start_mark.line + 1, event.start_mark.column + 1, message))
+
+    def value(self, event: yaml.Event, path: Path_, depth: int) -> Any:
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event, path)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list = []
+            while (item := self.next(depth + 1)) is not None:
+                if depth == 0:
+                    self.items.append((item.start_mark.line + 1, item.start_mark.column + 1))
+                items.append(self.value(item, path + (len(items),), depth + 1))
+            return items
+        return self.mapping(path, depth)
+
+    def mapping(self, path: Path_, depth: int) -> dict:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            self.here = path
-            key = self.key(key_node)
-            if key is None:
+        lines: dict[str, int] = {}  # where each key was first given
+        while (key_event := self.next(depth + 1)) is not None:
+            key = self.key(key_event, path, depth + 1)
+            value_event = self.next(depth + 1)  # a key without a value has an empty one
+            if key is not None and key in result:
+                self.fail(key_event, path, f"duplicate key '{key}' (first at line {lines[key]}); "
+                          "YAML would silently keep only the last one")
+            elif key is not None:
+                lines[key] = key_event.start_mark.line + 1
+                result[key] = self.value(value_event, path + (key,), depth + 1)
                 continue
-            if key in result:
-                first = next(k for k, _ in node.value if k.value == key)
-                self.fail(key_node, f"duplicate key '{key}' (first at line "
-                          f"{first.start_mark.line + 1}); YAML would silently keep only the "
-                          "last one")
-                continue
-            result[key] = self.build(value_node, path + (key,))
+            self.skip(value_event, depth + 1)
         return result
 
-    def key(self, node: yaml.Node) -> str | None:
+    def key(self, event: yaml.Event, path: Path_, depth: int) -> str | None:
         """A field name: plain text, nothing YAML reads as another type."""
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, "a key must be plain text, not a list or mapping")
+        if not isinstance(event, yaml.ScalarEvent):
+            self.skip(event, depth)
+            self.fail(event, path, "a key must be plain text, not a list or mapping")
             return None
-        if node.tag == _TAG + "merge":
-            self.fail(node, "merge keys ('<<') are not allowed: YAML 1.1 copies another "
+        tag = self.events.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _TAG + "merge":
+            self.fail(event, path, "merge keys ('<<') are not allowed: YAML 1.1 copies another "
                       "mapping's fields in here and other YAML parsers do not; write the "
                       "fields out in full")
             return None
-        if node.tag != _TAG + "str":
-            self.fail(node, f"key '{node.value}' is read as a {node.tag.removeprefix(_TAG)}, "
-                      f"not as text; put it in quotes or rename it")
+        if tag != _TAG + "str":
+            self.fail(event, path, f"key '{event.value}' is read as a "
+                      f"{tag.removeprefix(_TAG)}, not as text; put it in quotes or rename it")
             return None
-        return node.value
+        return event.value
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, event: yaml.ScalarEvent, path: Path_) -> Any:
         """A scalar's value: text, unless it is plain and YAML 1.1 reads it as something else."""
-        text = node.value
-        tag = node.tag.removeprefix(_TAG)
+        text = event.value
+        tag = self.events.resolve(yaml.ScalarNode, text, event.implicit).removeprefix(_TAG)
         if tag == "str":
             return text
         if tag == "null":
@@ -349,32 +371,32 @@ class _Builder:
         if tag == "bool":
             if text in ("true", "false"):
                 return text == "true"
-            self.fail(node, f"'{text}' is read as true/false by some YAML parsers and as text by "
-                      f"others; write true or false, or put text in quotes: '{text}'")
+            self.fail(event, path, f"'{text}' is read as true/false by some YAML parsers and as "
+                      f"text by others; write true or false, or put text in quotes: '{text}'")
         elif tag in ("int", "float") and ":" in text:
-            self.fail(node, f"'{text}' is read as a base-60 number by YAML 1.1; put it in quotes: "
-                      f"'{text}'")
+            self.fail(event, path, f"'{text}' is read as a base-60 number by YAML 1.1; put it in "
+                      f"quotes: '{text}'")
         elif tag == "int":
             if _PLAIN_INT.fullmatch(text):
                 return int(text)
-            self.fail(node, f"'{text}' is an octal, hex or grouped number in YAML 1.1; "
+            self.fail(event, path, f"'{text}' is an octal, hex or grouped number in YAML 1.1; "
                       f"put it in quotes if it is text: '{text}'")
         elif tag == "float":
             if _PLAIN_FLOAT.fullmatch(text):
                 return float(text)
-            self.fail(node, f"'{text}' is a special number in YAML (infinity or not-a-number); "
-                      f"put it in quotes if it is text: '{text}'")
+            self.fail(event, path, f"'{text}' is a special number in YAML (infinity or "
+                      f"not-a-number); put it in quotes if it is text: '{text}'")
         elif tag == "timestamp" and _ISO_DATE.fullmatch(text):
             if _is_real_day(text):
                 return text  # dates stay text (YYYY-MM-DD), as the JSON API publishes them
-            self.fail(node, f"{path_name(self.here)} '{text}' is not a real date; write it "
+            self.fail(event, path, f"{path_name(path)} '{text}' is not a real date; write it "
                       "as YYYY-MM-DD, e.g. 2026-01-16")
         elif tag == "timestamp":
-            self.fail(node, f"'{text}' is read as a timestamp; dates are written YYYY-MM-DD, "
-                      "and times go in their own quoted field")
+            self.fail(event, path, f"'{text}' is read as a timestamp; dates are written "
+                      "YYYY-MM-DD, and times go in their own quoted field")
         else:  # '<<' or '=' as a value: special keys in YAML 1.1
-            self.fail(node, f"'{text}' has a special meaning in YAML 1.1; put it in quotes: "
-                      f"'{text}'")
+            self.fail(event, path, f"'{text}' has a special meaning in YAML 1.1; put it in "
+                      f"quotes: '{text}'")
         return text
 
 

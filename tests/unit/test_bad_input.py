@@ -251,6 +251,21 @@ CASES = [
     Case("octal-number", [B + "3:8: '0755' is an octal, hex or grouped number in YAML 1.1; put it "
                           "in quotes if it is text: '0755'"],
          source(SOURCE.replace("title: T", "title: 0755"))),
+    # A syntax error is the one problem reported: a file that cannot be read whole has no values.
+    Case("trap-before-a-syntax-error", [B + "11:1: YAML syntax error: did not find expected node "
+         "content (while parsing a flow node)"],
+         source(SOURCE.replace("title: T", "title: yes") + "note: [\n")),
+    # A value that is not kept (its key refused, or given twice) is not judged, but its YAML is.
+    Case("list-as-key", [B + "10:3: a key must be plain text, not a list or mapping",
+                         B + "12:7: 'no' is read as true/false by some YAML parsers and as text "
+                         "by others; write true or false, or put text in quotes: 'no'"],
+         source(SOURCE + "? {a: yes}\n: [1, yes]\nnote: no\n")),
+    Case("duplicate-key-with-a-list", [B + "10:1: duplicate key 'title' (first at line 3); YAML "
+         "would silently keep only the last one"], source(SOURCE + "title:\n  - a: yes\n")),
+    Case("alias-in-a-value-given-twice", [B + "10:12: alias '*x' is not allowed; write the value "
+         "out in full"], source(SOURCE + "title: [a, *x]\n")),
+    Case("nested-too-deep", [B + "3:39: data nests more than 32 levels deep"],
+         source(SOURCE.replace("title: T", "title: " + "[" * 32 + "]" * 32))),
     # A value the loader refused is not reported again, and the next problem still is.
     Case("impossible-day-and-kind", [B + "6:12: published '2026-02-30' is not a real date; "
                                      "write it as YYYY-MM-DD, e.g. 2026-01-16",

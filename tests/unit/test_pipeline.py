@@ -15,7 +15,7 @@ from sitedata.enrich import enrich
 from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
 from sitedata.history import History
-from sitedata.loader import _syntax_message, load_document
+from sitedata.loader import _syntax_message, load_document, parse_document
 from sitedata.pipeline import Memo, load_data, load_site, validate
 from sitedata.problems import DataError, Problem, Report
 from sitedata.registry import COLLECTIONS, page_url
@@ -67,6 +67,18 @@ def test_loader_keeps_dates_as_text_and_marks_every_value(tmp_path):
 
 def test_a_syntax_error_without_a_problem_still_says_what_it_is():
     assert _syntax_message(yaml.MarkedYAMLError()) == "YAML syntax error: invalid YAML"
+
+
+def test_loader_reads_data_nested_as_deep_as_allowed():
+    """32 levels of lists and mappings, values included, are read; one more is refused (see
+    test_bad_input's "nested-too-deep")."""
+    report = Report()
+    doc = parse_document(("a: " + "[" * 30 + "x" + "]" * 30 + "\n").encode(), "d.yaml", report)
+    assert report.problems == [] and doc is not None
+    value, level = doc.data["a"], 2  # the file's mapping is level 1
+    while isinstance(value, list):
+        value, level = value[0], level + 1
+    assert (value, level) == ("x", 32)
 
 
 def test_loader_accepts_joiners_inside_indic_words(tmp_path):
