@@ -382,8 +382,8 @@ def check_terminology(context: Context, report: Report) -> None:
         for record in records:
             for path, text in _local_texts(record):
                 english = text["en"]
-                found = {form: entries for word in {"", *_WORD.findall(english)}
-                         for form, (pattern, entries) in index.get(word, {}).items()
+                found = {form: entries for word in index.keys() & {"", *_WORD.findall(english)}
+                         for form, (pattern, entries) in index[word].items()
                          if form in english and pattern.search(english)}
                 for n in sorted({n for entries in found.values() for n in entries}):
                     where, forms = names[n]
