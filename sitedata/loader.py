@@ -363,6 +363,8 @@ class _Builder:
     def scalar(self, event: yaml.ScalarEvent, path: Path_) -> Any:
         """A scalar's value: text, unless it is plain and YAML 1.1 reads it as something else."""
         text = event.value
+        if not event.implicit[0]:  # quoted or a block: text, as the resolver would say
+            return text
         tag = self.events.resolve(yaml.ScalarNode, text, event.implicit).removeprefix(_TAG)
         if tag == "str":
             return text
