@@ -118,20 +118,23 @@ LAY_OUT_ALL = """() => {
 
 
 def run_axe(page, rules: list[str] | None = None, skip: list[str] = (), sample: bool = False,
-            frame: bool = True) -> list[dict]:
+            frame: bool = True, lay_out: bool = True, only: str | None = None) -> list[dict]:
     """axe-core's violations on an open Playwright page (rule id, impact, first targets): every
     rule of AXE_TAGS but `skip`, or only `rules`; with `sample`, leaving out the tails of lists
-    and, unless `frame`, Material's frame. Only violations are worked out in full
-    (resultTypes), which saves most of the rest."""
+    and, unless `frame`, Material's frame; with `only` (a CSS selector), in those elements
+    alone. Long lists are laid out whole first, unless not `lay_out` (as Lighthouse's axe sees
+    a page on load). Only violations are worked out in full (resultTypes), which saves most of
+    the rest."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    page.evaluate(LAY_OUT_ALL)
+    if lay_out:
+        page.evaluate(LAY_OUT_ALL)
     options = {"runOnly": {"type": "rule", "values": rules} if rules else
                {"type": "tag", "values": AXE_TAGS},
                "rules": {rule: {"enabled": False} for rule in skip},
                "resultTypes": ["violations"]}
     left_out = ", ".join([LONG_LIST_TAIL] + ([] if frame else [FRAME]))
-    context = {"exclude": [[left_out]]} if sample else None
+    context = {"exclude": [[left_out]]} if sample else {"include": [[only]]} if only else None
     result = page.evaluate("([context, options]) => axe.run(context || document, options)",
                            [context, options])
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
