@@ -85,6 +85,7 @@ class Vocabulary:
 
 
 def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary | None:
+    before = len(report)  # any problem with the file, from its YAML on, and it is not used
     doc = load_document(root, FILE, report)
     if doc is None:
         return None
@@ -97,7 +98,6 @@ def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary 
     validator = jsonschema.Draft202012Validator(inline_refs(meta, meta["$defs"]))
     if not check_against(validator, doc, report):
         return None
-    before = len(report)
     lists: dict[str, dict[str, Value]] = {}
     for name, definition in doc.data["$defs"].items():
         values: dict[str, Value] = {}

@@ -10,7 +10,7 @@ import re
 import jsonschema
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import FIXTURE_DAY, ROOT, copy_project
 from sitedata.registry import SCHEMA_DIR
 from sitedata.schema import Schemas
 
@@ -77,8 +77,12 @@ VOCABULARY_CASES = {
 
 @pytest.mark.parametrize("entry, problem", VOCABULARY_CASES.values(), ids=VOCABULARY_CASES.keys())
 def test_a_value_without_what_it_needs_is_refused_at_its_place(project, entry, problem):
+    from sitedata import validate
+
     add_country(project, entry)
     assert project.problems() == [f"{VOCABULARY}:{problem}"]
+    # No data is judged against a broken vocabulary (the values it would judge by are wrong).
+    assert validate(project.root, FIXTURE_DAY).vocabulary is None
 
 
 def test_a_status_without_its_stage_and_icon_is_refused(project):
