@@ -266,6 +266,8 @@ CASES = [
          "out in full"], source(SOURCE + "title: [a, *x]\n")),
     Case("nested-too-deep", [B + "3:39: data nests more than 32 levels deep"],
          source(SOURCE.replace("title: T", "title: " + "[" * 32 + "]" * 32))),
+    Case("nested-too-deep-in-a-value-given-twice", [B + "10:39: data nests more than 32 levels "
+         "deep"], source(SOURCE + "title: " + "[" * 32 + "]" * 32 + "\n")),
     # A value the loader refused is not reported again, and the next problem still is.
     Case("impossible-day-and-kind", [B + "6:12: published '2026-02-30' is not a real date; "
                                      "write it as YYYY-MM-DD, e.g. 2026-01-16",
