@@ -165,7 +165,7 @@ def parse_document(raw: bytes, rel: str, report: Report) -> Document | None:
     if not _HAS_DATA.search(text):
         report.add(rel, 1, 1, "file is empty; expected YAML data (see the schema named on line 1)")
         return None
-    builder = _Builder(text, rel)
+    builder = _Builder(text)
     try:
         data = builder.build()
     except _Refused as err:
@@ -262,9 +262,8 @@ class _Builder:
     `problems` until the whole file has parsed: a syntax error anywhere is the only problem
     reported, as it is for a composer."""
 
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str):
         self.events = _Events(text)
-        self.path = path
         self.problems: list[tuple[int, int, str]] = []
         self.refused: set[Path_] = set()
         self.items: list[tuple[int, int]] = []  # where each item of a top-level list starts
