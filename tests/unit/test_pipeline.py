@@ -69,6 +69,31 @@ def test_a_syntax_error_without_a_problem_still_says_what_it_is():
     assert _syntax_message(yaml.MarkedYAMLError()) == "YAML syntax error: invalid YAML"
 
 
+def test_loader_reads_true_and_false_as_booleans():
+    report = Report()
+    doc = parse_document(b"a: false\nb: true\n", "d.yaml", report)
+    assert doc is not None and doc.data == {"a": False, "b": True} and report.problems == []
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("12:30", "'12:30' is read as a base-60 number by YAML 1.1; put it in quotes: '12:30'"),
+    ("1:30.5", "'1:30.5' is read as a base-60 number by YAML 1.1; put it in quotes: '1:30.5'"),
+    ("0755", "'0755' is an octal, hex or grouped number in YAML 1.1; put it in quotes if it is "
+             "text: '0755'"),
+    (".inf", "'.inf' is a special number in YAML (infinity or not-a-number); put it in quotes "
+             "if it is text: '.inf'"),
+    ("=", "'=' has a special meaning in YAML 1.1; put it in quotes: '='"),
+])
+def test_loader_marks_each_trap_it_reports_as_refused(value, problem):
+    """Each YAML 1.1 trap is reported once, at its value, and marked refused there, so that
+    the schema does not report the same value again (a base-60 float is one, not a special
+    number)."""
+    report = Report()
+    doc = parse_document(f"published: {value}\n".encode(), "d.yaml", report)
+    assert [str(p) for p in report.problems] == [f"d.yaml:1:12: {problem}"]
+    assert doc is not None and doc.refused == {("published",)}
+
+
 def test_loader_reads_data_nested_as_deep_as_allowed():
     """32 levels of lists and mappings, values included, are read; one more is refused (see
     test_bad_input's "nested-too-deep")."""
