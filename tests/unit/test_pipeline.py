@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 
 import jsonschema
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_DAY, ROOT
+from sitedata import loader
 from sitedata.enrich import enrich
 from sitedata.export import export_schema, write_api, write_feeds
 from sitedata.fields import field_table
@@ -672,6 +674,15 @@ def test_a_file_gone_since_the_folder_was_listed_is_a_problem_not_a_crash(tmp_pa
     assert load_document(tmp_path, "gone.yaml", report) is None
     assert [str(p) for p in report.sorted()] == [
         "gone.yaml:1:1: the file cannot be read (No such file or directory); try again"]
+
+
+def test_a_file_that_grew_since_its_size_was_read_is_read_whole(tmp_path, monkeypatch):
+    (tmp_path / "grown.yaml").write_text("id: grown\nname: all of it\n")
+    monkeypatch.setattr(loader.os, "fstat", lambda fd: os.stat_result((0,) * 10))  # size 0
+    report = Report()
+    assert load_document(tmp_path, "grown.yaml", report).data == {"id": "grown",
+                                                                  "name": "all of it"}
+    assert not report
 
 
 def test_records_are_put_in_reading_order(project):
