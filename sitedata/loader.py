@@ -43,6 +43,8 @@ _FORBIDDEN = {
        "\u2066\u2067\u2068\u2069"},
     "\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "zero-width no-break space",
     "\u2028": "line separator", "\u2029": "paragraph separator", "\u00ad": "soft hyphen",
+    # Not characters at all: libyaml refuses them too, but names only their place in the text.
+    "\ufffe": "noncharacter", "\uffff": "noncharacter",
 }
 # Every character _check_characters refuses: the list above plus Unicode's control characters
 # (category Cc: U+0000-U+001F and U+007F-U+009F), tab, line feed and carriage return excepted.
@@ -171,12 +173,12 @@ def parse_document(raw: bytes, rel: str, report: Report) -> Document | None:
     except _Refused as err:
         report.add(rel, err.mark.line + 1, err.mark.column + 1, str(err))
         return None
-    except yaml.MarkedYAMLError as err:
+    except yaml.MarkedYAMLError as err:  # libyaml marks where each syntax error is
         mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        report.add(rel, line, col, _syntax_message(err))
+        report.add(rel, mark.line + 1, mark.column + 1, _syntax_message(err))
         return None
-    except yaml.YAMLError as err:  # reader errors (e.g. a non-printable character) carry no mark
+    except yaml.YAMLError as err:  # a character libyaml refuses: _check_characters refuses them
+        # first, with their line and column; this is in case the two lists ever differ
         report.add(rel, 1, 1, f"YAML error: {err}")
         return None
     finally:
@@ -244,8 +246,6 @@ def _check_characters(text: str, rel: str, report: Report) -> bool:
 
 def _syntax_message(err: yaml.MarkedYAMLError) -> str:
     problem = (err.problem or "invalid YAML").strip()
-    if "another document" in problem:
-        return "YAML syntax error: more than one document ('---') in one file"
     if "nesting depth" in problem:
         return "YAML nests too deeply to read"
     message = f"YAML syntax error: {problem}"
@@ -280,13 +280,12 @@ class _Builder:
         # The document's start: there is one, since the text has a line that is not blank or a
         # comment (_HAS_DATA), and libyaml reads any such text as a document or refuses it
         # (tried on every text of up to six of the characters that matter to YAML).
-        start = events.get_event().start_mark
+        events.get_event()
         value = self.value(self.next(0), (), 0)
         events.get_event()  # the document's end
         if not events.check_event(yaml.StreamEndEvent):
-            raise yaml.composer.ComposerError("expected a single document in the stream", start,
-                                              "but found another document",
-                                              events.get_event().start_mark)
+            raise _Refused(events.get_event().start_mark, "YAML syntax error: more than one "
+                           "document ('---') in one file")
         return value
 
     def next(self, depth: int) -> yaml.Event | None:

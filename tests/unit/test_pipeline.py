@@ -108,6 +108,56 @@ def test_loader_reads_data_nested_as_deep_as_allowed():
     assert (value, level) == ("x", 32)
 
 
+INVISIBLE = ("invisible zero-width space U+200B is not allowed; delete it (it can make text "
+             "read differently from what it says)")
+
+
+def _problems(text: str | bytes) -> list[str]:
+    report = Report()
+    doc = parse_document(text if isinstance(text, bytes) else text.encode(), "f.yaml", report)
+    assert (doc is None) == bool(report)
+    return [str(p) for p in report.sorted()]
+
+
+@pytest.mark.parametrize("count", [10, 12])
+def test_invisible_characters_are_listed_up_to_ten_then_counted(count):
+    # The blank first line: each one's line and column are counted from the file's start.
+    listed = [f"f.yaml:2:{5 + 2 * n}: {INVISIBLE}" for n in range(min(count, 10))]
+    summary = ["f.yaml:1:1: 2 more invisible characters not listed"] if count > 10 else []
+    assert _problems("\na: " + "x\u200b" * count + "\n") == summary + listed
+
+
+def test_noncharacters_are_refused_at_their_place():
+    assert _problems("a: b\nc: x\ufffe\n\uffff: d\n") == [
+        f"f.yaml:{place}: invisible noncharacter U+{code} is not allowed; delete it (it can make "
+        "text read differently from what it says)" for place, code in [("2:5", "FFFE"),
+                                                                        ("3:1", "FFFF")]]
+
+
+def test_a_character_only_libyaml_refuses_is_still_a_problem_not_a_crash(monkeypatch):
+    monkeypatch.setattr(loader, "_REFUSED", re.compile("(?!)"))  # as if the lists differed
+    [problem] = _problems("a: b\nc: x\ufffe\n")
+    assert problem.startswith("f.yaml:1:1: YAML error: unacceptable character #xfffe")
+
+
+@pytest.mark.parametrize("mark", [b"\xff\xfe", b"\xfe\xff"])  # little-endian, big-endian
+def test_utf16_is_refused_whichever_its_byte_order(mark):
+    assert _problems(mark + "a: b\n".encode("utf-16-le" if mark == b"\xff\xfe" else
+                                           "utf-16-be")) == [
+        "f.yaml:1:1: file is UTF-16; save it as UTF-8"]
+
+
+def test_a_file_of_exactly_the_size_limit_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 8)
+    (tmp_path / "limit.yaml").write_text("id: 1234")  # 8 bytes
+    (tmp_path / "over.yaml").write_text("id: 12345")
+    report = Report()
+    assert load_document(tmp_path, "limit.yaml", report).data == {"id": 1234}
+    assert load_document(tmp_path, "over.yaml", report) is None
+    assert [str(p) for p in report.sorted()] == [
+        "over.yaml:1:1: file is 9 bytes; the limit is 8 (split it, one record per file)"]
+
+
 def test_loader_accepts_joiners_inside_indic_words(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("term: \u0915\u094d\u200d\u0937\n", encoding="utf-8")
