@@ -119,15 +119,19 @@ def check_against(validator: jsonschema.Draft202012Validator, doc: Document, rep
 
 def inline_refs(node: Any, defs: dict) -> Any:
     """The same schema, in a form jsonschema checks twice as fast: each local "$ref" replaced by
-    the definition it names, and each list of vocabulary values written as an "enum".
+    the definition it names, each list of vocabulary values written as an "enum", and each
+    mapping whose keys come from such a list (a text in each edition's language) written with
+    those keys as its properties.
 
-    Following a $ref, or trying each entry of a oneOf, is most of jsonschema's time on these
-    documents (it builds a new validator each time). The verdict is the same by
-    construction, in the same dialect: in 2020-12 a $ref applies its target beside the keywords
-    next to it, exactly as an allOf does (neighbours that are only annotations, such as a
-    description, are merged instead, since they decide nothing); and a oneOf whose entries are
-    distinct consts (the vocabulary refuses duplicates) accepts exactly the values an enum of
-    them does. The definitions hold no cycles."""
+    Following a $ref, trying each entry of a oneOf, or checking each key of a mapping against
+    "propertyNames", is most of jsonschema's time on these documents (it builds a new validator
+    each time). The verdict is the same by construction, in the same dialect: in 2020-12 a $ref
+    applies its target beside the keywords next to it, exactly as an allOf does (neighbours
+    that are only annotations, such as a description, are merged instead, since they decide
+    nothing); a oneOf whose entries are distinct consts (the vocabulary refuses duplicates)
+    accepts exactly the values an enum of them does; and a mapping whose keys must be in an
+    enum, each value as "additionalProperties" says, is exactly one with those keys as
+    "properties" of that schema and no other key. The definitions hold no cycles."""
     if not isinstance(node, dict):
         return node
     out: dict = {}
@@ -150,6 +154,15 @@ def inline_refs(node: Any, defs: dict) -> Any:
                                            f"defined in {SCHEMA_DIR}/{VOCABULARY})"}
         else:
             out["oneOf"] = [inline_refs(e, defs) for e in entries]
+    names = out.get("propertyNames")
+    if isinstance(names, dict) and "enum" in names \
+            and all(k == "enum" or _is_annotation(k) or (k, v) == ("type", "string")
+                    for k, v in names.items()) \
+            and not {"properties", "patternProperties"} & set(out):
+        value = out.pop("additionalProperties", True)
+        del out["propertyNames"]
+        out["properties"] = dict.fromkeys(names["enum"], value)
+        out["additionalProperties"] = False
     ref = node.get("$ref")
     if ref is None:
         return out

@@ -91,6 +91,9 @@ CASES = [
     Case("unknown-field-with-hint", [OUT + "30:5: unknown field 'sorces' (did you mean "
          "'sources'?); allowed here: date, sources, status, summary"],
          edits=[edit(OUTCOME, "    sources: [wire-report]", "    sorces: [wire-report]")]),
+    Case("unknown-edition", ["data/people/host-one.yaml:5:3: unknown field 'jp'; allowed here: "
+         "en, ja"], edits=[edit("people/host-one.yaml", "  en: Host One\n",
+                                "  en: Host One\n  jp: x\n")]),
     Case("missing-field", [B + "2:1: missing the required field 'kind'"],
          source(SOURCE.replace("kind: news\n", ""))),
     Case("list-for-string", [B + "3:8: title must be text, not a list"],

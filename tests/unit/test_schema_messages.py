@@ -88,7 +88,8 @@ def test_a_link_is_refused_with_the_reason_in_full():
 # use some of them only (no anyOf, no prefixItems), and a new schema may use the others.
 EVERY_KEYWORD = {
     "$defs": {"word": {"type": "string", "pattern": "^[a-z]+$"},
-              "short": {"type": "string", "maxLength": 3}},
+              "short": {"type": "string", "maxLength": 3},
+              "lang": {"type": "string", "oneOf": [{"const": "en"}, {"const": "ja"}]}},
     "type": "object",
     "properties": {
         "both": {"allOf": [{"$ref": "#/$defs/word"}, {"$ref": "#/$defs/short"}]},
@@ -99,6 +100,15 @@ EVERY_KEYWORD = {
                             {"$ref": "#/$defs/short"}]},
         "choice": {"oneOf": [{"const": "aaaa", "maxLength": 3}, {"const": "b"}]},
         "named": {"oneOf": [{"const": "a", "title": "A"}, {"const": "b", "x-label": "B"}]},
+        # Keys from a list of values (written as properties), and from what is not one: a pattern,
+        # or a list beside named properties.
+        "local": {"type": "object", "propertyNames": {"$ref": "#/$defs/lang"},
+                  "additionalProperties": {"$ref": "#/$defs/short"}},
+        "open": {"type": "object", "propertyNames": {"$ref": "#/$defs/lang"}},
+        "keys": {"propertyNames": {"$ref": "#/$defs/word"}, "additionalProperties": False},
+        "mixed": {"propertyNames": {"enum": ["en", "ja"]}, "properties": {"en": {"const": "x"}}},
+        "odd": {"propertyNames": {"type": "integer", "enum": ["en"]}},  # no key is an integer
+        "none": {"propertyNames": False},
     },
 }
 INSTANCES = [
@@ -106,7 +116,11 @@ INSTANCES = [
     {"either": "AB"}, {"pair": ["ab", "abc"]}, {"pair": ["AB", "abc"]}, {"pair": ["ab", "abcd"]},
     {"shape": {"w": "ab"}}, {"shape": {"w": "AB"}}, {"shape": "ab"}, {"shape": "abcd"},
     {"shape": {}}, {"choice": "aaaa"}, {"choice": "b"}, {"choice": "c"}, {"named": "a"},
-    {"named": "c"},
+    {"named": "c"}, {"local": {"en": "ab", "ja": "abc"}}, {"local": {"en": "abcd"}},
+    {"local": {"fr": "ab"}}, {"local": {}}, {"open": {"ja": [1]}}, {"open": {"de": 1}},
+    {"keys": {}}, {"keys": {"ab": 1}}, {"keys": {"AB": 1}}, {"mixed": {"en": "x", "ja": 1}},
+    {"mixed": {"en": "y"}}, {"mixed": {"de": "x"}}, {"odd": {}}, {"odd": {"en": 1}},
+    {"none": {}}, {"none": {"a": 1}},
 ]
 
 
@@ -117,7 +131,11 @@ def test_inlined_refs_give_the_verdicts_of_the_published_schema_for_every_keywor
     inlined = jsonschema.Draft202012Validator(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
     verdicts = [(published.is_valid(i), inlined.is_valid(i)) for i in INSTANCES]
     assert [p for p, _ in verdicts] == [i for _, i in verdicts]
-    assert sum(p for p, _ in verdicts) == 9  # the test tells valid from invalid at all
+    assert sum(p for p, _ in verdicts) == 16  # the test tells valid from invalid at all
+    # Keys from a list of values become properties (jsonschema then checks no key on its own).
+    inlined_properties = inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"])["properties"]
+    assert [name for name, schema in inlined_properties.items() if "propertyNames" in schema] \
+        == ["keys", "mixed", "odd", "none"]
     # It stands alone: no reference left, and so no definitions to carry.
     text = json.dumps(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
     assert "$ref" not in text and "$defs" not in text
