@@ -107,6 +107,7 @@ EVERY_KEYWORD = {
         "open": {"type": "object", "propertyNames": {"$ref": "#/$defs/lang"}},
         "keys": {"propertyNames": {"$ref": "#/$defs/word"}, "additionalProperties": False},
         "mixed": {"propertyNames": {"enum": ["en", "ja"]}, "properties": {"en": {"const": "x"}}},
+        "patterned": {"propertyNames": {"enum": ["en"]}, "patternProperties": {"^e": True}},
         "odd": {"propertyNames": {"type": "integer", "enum": ["en"]}},  # no key is an integer
         "none": {"propertyNames": False},
     },
@@ -120,7 +121,7 @@ INSTANCES = [
     {"local": {"fr": "ab"}}, {"local": {}}, {"open": {"ja": [1]}}, {"open": {"de": 1}},
     {"keys": {}}, {"keys": {"ab": 1}}, {"keys": {"AB": 1}}, {"mixed": {"en": "x", "ja": 1}},
     {"mixed": {"en": "y"}}, {"mixed": {"de": "x"}}, {"odd": {}}, {"odd": {"en": 1}},
-    {"none": {}}, {"none": {"a": 1}},
+    {"none": {}}, {"none": {"a": 1}}, {"patterned": {"en": 1}}, {"patterned": {"ex": 1}},
 ]
 
 
@@ -131,11 +132,11 @@ def test_inlined_refs_give_the_verdicts_of_the_published_schema_for_every_keywor
     inlined = jsonschema.Draft202012Validator(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
     verdicts = [(published.is_valid(i), inlined.is_valid(i)) for i in INSTANCES]
     assert [p for p, _ in verdicts] == [i for _, i in verdicts]
-    assert sum(p for p, _ in verdicts) == 16  # the test tells valid from invalid at all
+    assert sum(p for p, _ in verdicts) == 17  # the test tells valid from invalid at all
     # Keys from a list of values become properties (jsonschema then checks no key on its own).
     inlined_properties = inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"])["properties"]
     assert [name for name, schema in inlined_properties.items() if "propertyNames" in schema] \
-        == ["keys", "mixed", "odd", "none"]
+        == ["keys", "mixed", "patterned", "odd", "none"]
     # It stands alone: no reference left, and so no definitions to carry.
     text = json.dumps(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
     assert "$ref" not in text and "$defs" not in text
