@@ -266,8 +266,8 @@ CASES = [
                          B + "11:7: 'no' is read as true/false by some YAML parsers and as text "
                          "by others; write true or false, or put text in quotes: 'no'"],
          source(NO_COUNTRY + "? {a: yes}\n: [1, yes]\nnote: no\n")),
-    Case("duplicate-key-with-a-list", [B + "10:1: duplicate key 'title' (first at line 3); YAML "
-         "would silently keep only the last one"], source(SOURCE + "title:\n  - a: yes\n")),
+    Case("duplicate-key-with-a-list", [B + "9:1: duplicate key 'title' (first at line 3); YAML "
+         "would silently keep only the last one"], source(NO_COUNTRY + "title:\n  - a: yes\n")),
     Case("alias-in-a-value-given-twice", [B + "10:12: alias '*x' is not allowed; write the value "
          "out in full"], source(SOURCE + "title: [a, *x]\n")),
     Case("nested-too-deep", [B + "3:39: data nests more than 32 levels deep"],
