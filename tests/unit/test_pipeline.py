@@ -108,13 +108,6 @@ def test_loader_reads_data_nested_as_deep_as_allowed():
     assert (value, level) == ("x", 32)
 
 
-def test_mappings_nest_as_deep_as_lists():
-    """Keys and values of mappings count their depth as items of lists do: x at level 32."""
-    assert _problems("a: " + "{a: " * 30 + "x" + "}" * 30 + "\n") == []
-    assert _problems("a: " + "{a: " * 31 + "x" + "}" * 31 + "\n") == [
-        "f.yaml:1:125: data nests more than 32 levels deep"]
-
-
 INVISIBLE = ("invisible zero-width space U+200B is not allowed; delete it (it can make text "
              "read differently from what it says)")
 
@@ -124,6 +117,13 @@ def _problems(text: str | bytes) -> list[str]:
     doc = parse_document(text if isinstance(text, bytes) else text.encode(), "f.yaml", report)
     assert (doc is None) == bool(report)
     return [str(p) for p in report.sorted()]
+
+
+def test_mappings_nest_as_deep_as_lists():
+    """Keys and values of mappings count their depth as items of lists do: x at level 32."""
+    assert _problems("a: " + "{a: " * 30 + "x" + "}" * 30 + "\n") == []
+    assert _problems("a: " + "{a: " * 31 + "x" + "}" * 31 + "\n") == [
+        "f.yaml:1:125: data nests more than 32 levels deep"]
 
 
 @pytest.mark.parametrize("count", [10, 12])

@@ -100,8 +100,9 @@ EVERY_KEYWORD = {
                             {"$ref": "#/$defs/short"}]},
         "choice": {"oneOf": [{"const": "aaaa", "maxLength": 3}, {"const": "b"}]},
         "named": {"oneOf": [{"const": "a", "title": "A"}, {"const": "b", "x-label": "B"}]},
-        # Keys from a list of values (written as properties), and from what is not one: a pattern,
-        # or a list beside named properties.
+        # Keys from a list of values (written as properties), and the forms that must not be
+        # rewritten: a pattern, a list beside named properties or patterns, a type no key has,
+        # false.
         "local": {"type": "object", "propertyNames": {"$ref": "#/$defs/lang"},
                   "additionalProperties": {"$ref": "#/$defs/short"}},
         "open": {"type": "object", "propertyNames": {"$ref": "#/$defs/lang"}},
@@ -129,14 +130,14 @@ def test_inlined_refs_give_the_verdicts_of_the_published_schema_for_every_keywor
     from sitedata.schema import inline_refs
 
     published = jsonschema.Draft202012Validator(EVERY_KEYWORD)
-    inlined = jsonschema.Draft202012Validator(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
+    schema = inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"])
+    inlined = jsonschema.Draft202012Validator(schema)
     verdicts = [(published.is_valid(i), inlined.is_valid(i)) for i in INSTANCES]
     assert [p for p, _ in verdicts] == [i for _, i in verdicts]
     assert sum(p for p, _ in verdicts) == 17  # the test tells valid from invalid at all
     # Keys from a list of values become properties (jsonschema then checks no key on its own).
-    inlined_properties = inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"])["properties"]
-    assert [name for name, schema in inlined_properties.items() if "propertyNames" in schema] \
+    assert [name for name, value in schema["properties"].items() if "propertyNames" in value] \
         == ["keys", "mixed", "patterned", "odd", "none"]
     # It stands alone: no reference left, and so no definitions to carry.
-    text = json.dumps(inline_refs(EVERY_KEYWORD, EVERY_KEYWORD["$defs"]))
+    text = json.dumps(schema)
     assert "$ref" not in text and "$defs" not in text
