@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2.ext
 import yaml
@@ -32,7 +32,9 @@ from markupsafe import Markup, escape
 
 from .loader import load_document
 from .problems import Report
-from .records import Record
+
+if TYPE_CHECKING:  # records.py uses is_local
+    from .records import Record
 
 LOCALE_DIR = "sitedata/locale"  # from the project root
 PACKAGE = Path(__file__).parent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .editions import is_local
 from .loader import Document
 from .registry import Collection
 
@@ -16,7 +17,7 @@ class Record:
     """One record: its collection, the document it is in, and its path inside it (() or
     (index,))."""
 
-    __slots__ = ("collection", "doc", "prefix", "data", "id", "_values")
+    __slots__ = ("collection", "doc", "prefix", "data", "id", "_values", "_texts")
 
     def __init__(self, collection: Collection, doc: Document, prefix: tuple):
         self.collection = collection
@@ -29,6 +30,7 @@ class Record:
         found = value.get("id")  # records_of makes records of mappings only
         self.id: str = found if isinstance(found, str) else ""
         self._values: list[tuple[tuple, Any]] | None = None
+        self._texts: list[tuple[tuple, dict]] | None = None
 
     def __repr__(self) -> str:
         return f"Record({self.collection.name}, {self.doc.path}, {self.prefix})"
@@ -42,6 +44,13 @@ class Record:
         if self._values is None:
             self._values = walk(self.data)
         return self._values
+
+    def local_texts(self) -> list[tuple[tuple, dict]]:
+        """Every text kept in each edition's language in the record, with its path: found once,
+        on first use, as two rules read them all."""
+        if self._texts is None:
+            self._texts = [(path, value) for path, value in self.walk() if is_local(value, path)]
+        return self._texts
 
 
 def records_of(collection: Collection, doc: Document) -> list[Record]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from .editions import is_local, is_quoted
+from .editions import is_quoted
 from .markup import text_problems, url_problem
 from .problems import Report, path_name
 from .records import Record
@@ -104,8 +104,7 @@ def check_quotes(record: Record, values: Values, today: date, report: Report) ->
     for path, value in _strings(values):
         is_quote = path[-2:-1] == ("quote",) and path[-1] == "text"
         is_wording = len(path) == 3 and path[0] == "wording" and path[-1] == "text"
-        words = len(value.split())
-        if (is_quote or is_wording) and words > MAX_QUOTE_WORDS:
+        if (is_quote or is_wording) and (words := len(value.split())) > MAX_QUOTE_WORDS:
             _add(report, record, path, f"{path_name(path)} quotes {words} words; keep "
                  f"quotations to {MAX_QUOTE_WORDS} words and paraphrase the rest")
 
@@ -311,11 +310,6 @@ def _check_part(record: Record, target: str, found: Record, report: Report) -> N
              f"{where} of that record")
 
 
-def _local_texts(record: Record) -> Iterator[tuple[tuple, dict]]:
-    """Every text kept in each edition's language in a record, with its path."""
-    return ((path, value) for path, value in record.walk() if is_local(value, path))
-
-
 def check_translations(context: Context, report: Report) -> None:
     """Every reader-visible text is in every edition's language, and every quotation has this
     site's translation into each edition's language but its own (English included), unless the
@@ -326,7 +320,7 @@ def check_translations(context: Context, report: Report) -> None:
         for record in records:
             pending = set(record.data.get("untranslated", []))
             missing: set[str] = set()
-            gaps = [(path, edition, "text") for path, text in _local_texts(record)
+            gaps = [(path, edition, "text") for path, text in record.local_texts()
                     for edition in others if edition not in text]
             gaps += [(path + ("translation",), edition, "translation")
                      for path, value in record.walk() if is_quoted(value)
@@ -380,7 +374,7 @@ def check_terminology(context: Context, report: Report) -> None:
     index = _form_index(names)
     for records in context.valid.values():
         for record in records:
-            for path, text in _local_texts(record):
+            for path, text in record.local_texts():
                 english = text["en"]
                 found = {form: entries for word in index.keys() & {"", *_WORD.findall(english)}
                          for form, (pattern, entries) in index[word].items()

@@ -210,9 +210,7 @@ def test_a_translation_of_a_quotation_is_not_held_to_every_edition(project):
     # The fixture's record is marked untranslated into ja, which would hide a ja gap: so the
     # texts the rules hold to every edition are checked themselves.
     from sitedata.pipeline import validate
-    from sitedata.rules import _local_texts
-
     quad = next(r for r in validate(project.root, FIXTURE_DAY).records["topics"] if r.id == "quad")
-    texts = [path for path, _ in _local_texts(quad)]
+    texts = [path for path, _ in quad.local_texts()]
     assert ("perspectives", 0, "text") in texts
     assert not [path for path in texts if path[-1] == "translation"]
