@@ -121,8 +121,9 @@ class Terms:
         return sorted({term: self.titles[term] for _, _, term in self.find(text)}.items())
 
 
-# A term in Latin letters starts with a letter or digit (the schema says so) and is a whole
-# word: not preceded or followed by a letter, digit or hyphen.
+# A term starts with an ASCII letter or digit, or with a character outside ASCII (the schema
+# says so); one in Latin letters is a whole word: not preceded or followed by a letter, digit or
+# hyphen.
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _WORD_START = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z0-9]+")
 _WORD_GOES_ON = re.compile(r"[A-Za-z0-9-]")

@@ -18,12 +18,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import jsonschema
-
 from .loader import load_document
 from .problems import Report
 from .registry import SCHEMA_DIR
-from .schema import Schemas, check_against, inline_refs
+from .schema import Judge, Schemas, check_against
 
 FILE = f"{SCHEMA_DIR}/vocabulary.schema.json"
 META = "vocabulary.meta.schema.json"
@@ -95,8 +93,7 @@ def load_vocabulary(root: Path, schemas: Schemas, report: Report) -> Vocabulary 
         report.add(FILE, err.lineno, err.colno, f"not valid JSON: {err.msg}")
         return None
     meta = schemas.bundled(META)
-    validator = jsonschema.Draft202012Validator(inline_refs(meta, meta["$defs"]))
-    if not check_against(validator, doc, report):
+    if not check_against(Judge(meta), doc, report):
         return None
     lists: dict[str, dict[str, Value]] = {}
     for name, definition in doc.data["$defs"].items():

@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
+
+from sitedata.schema import FORMATS
 
 pytest_plugins = ["browser_fixtures"]  # Chromium and a loopback server, for tests/browser/
 
@@ -21,6 +24,16 @@ FIXTURE_DAY = datetime.date(2026, 11, 25)
 PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
 sys.path.insert(0, str(ROOT))
+
+def second_opinion(schema: dict) -> jsonschema.Draft202012Validator:
+    """The pure-Python `jsonschema` validator for `schema`, with the site's formats: an
+    implementation of the dialect independent of the one validation uses (jsonschema_rs), to
+    check it and the schemas against."""
+    checker = jsonschema.FormatChecker(formats=["date"])
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+
 
 def examples(count: int) -> int:
     """How many examples a Hypothesis test tries: `count`, or a twentieth of it under

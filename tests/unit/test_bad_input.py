@@ -67,8 +67,9 @@ CASES = [
     Case("duplicate-id-in-list", ["data/glossary.yaml:12:7: glossary id 'quad' is used twice "
          "(first at data/glossary.yaml:2); each must be unique"],
          edits=[edit("glossary.yaml", "- id: jwg", "- id: quad")]),
-    Case("term-not-a-word", ["data/glossary.yaml:14:9: term.en '#JWG' must start with a letter "
-         "or a digit (terms are found as whole words)"],
+    Case("term-not-a-word", ["data/glossary.yaml:14:9: term.en '#JWG' must start with a letter, "
+         "a digit or a Japanese character, not a space or an ASCII sign (such a term is never "
+         "found in text)"],
          edits=[edit("glossary.yaml", "en: JWG", "en: '#JWG'")]),
     Case("duplicate-glossary-term", ["data/glossary.yaml:14:9: glossary term 'Quad' is used twice "
          "(first at data/glossary.yaml:4); each must be unique"],

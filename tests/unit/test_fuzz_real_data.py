@@ -5,7 +5,7 @@ Hypothesis takes a real data file and damages it (bytes inserted, deleted or rep
 swapped, hostile fragments spliced in). Whatever comes out, validation must return a report
 (every problem a data/FILE.yaml:LINE:COL: message line), never raise; the loader must give what
 PyYAML's safe_load gives or refuse with a reason; and the schemas as validated (schema.inline_refs)
-must give the verdict of the published 2020-12 schemas.
+must give the verdict that another implementation gives on the published 2020-12 schemas.
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ import re
 import shutil
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_DAY, READ_WITH_DATA, ROOT, examples
+from conftest import FIXTURE_DAY, READ_WITH_DATA, ROOT, examples, second_opinion
 from sitedata import validate
 from sitedata.loader import load_document
 from sitedata.problems import Report
 from sitedata.registry import COLLECTIONS
-from sitedata.schema import Schemas, format_checker
+from sitedata.schema import Schemas
 
 DATA_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*.yaml"))
 FRAGMENTS = ["{{ x }}", "{% x %}", "<script>", "&a ", "*a", "!!python/object:os.system ", "\t",
@@ -163,9 +162,10 @@ def test_what_pyyaml_reads_silently_the_loader_refuses_with_a_reason(tmp_path, t
 @settings(max_examples=examples(200), deadline=None, derandomize=True)
 @given(rel=st.sampled_from(DATA_FILES), ops=OPS)
 def test_the_schemas_as_validated_agree_with_the_schemas_as_published(rel, ops):
-    """Validation runs on each schema with its $refs inlined and its vocabulary lists written
-    as enums (schema.inline_refs); on any document that must give the verdict that the
-    published 2020-12 schema gives through jsonschema's own $ref resolution."""
+    """Validation runs jsonschema_rs on each schema with its $refs inlined and its vocabulary
+    lists written as enums (schema.inline_refs); on any document that must give the verdict
+    that the published 2020-12 schema gives through another implementation of the dialect, the
+    pure-Python jsonschema, with its own $ref resolution."""
     text = _damaged(rel, ops)
     if text is None:
         return
@@ -173,14 +173,17 @@ def test_the_schemas_as_validated_agree_with_the_schemas_as_published(rel, ops):
         data = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError, RecursionError):
         return
-    data = _dates_as_text(data)
+    try:  # as JSON: validation is handed nothing else (the loader refuses keys that are not
+        # text, and infinity), and no JSON Schema validator need take anything else
+        data = json.loads(json.dumps(_dates_as_text(data), allow_nan=False))
+    except ValueError:
+        return
     schema_file = SCHEMA_OF.get(rel) or SCHEMA_OF[rel.rsplit("/", 1)[0]]
-    published = jsonschema.Draft202012Validator(SCHEMAS.bundled(schema_file),
-                                                format_checker=format_checker())
-    inlined = SCHEMAS.validator(schema_file)
-    assert published.is_valid(data) == inlined.is_valid(data)
+    published = second_opinion(SCHEMAS.bundled(schema_file))
+    judge = SCHEMAS.judge(schema_file)
+    assert published.is_valid(data) == judge.is_valid(data)
     assert {tuple(e.absolute_path) for e in published.iter_errors(data)} >= \
-        {tuple(e.absolute_path) for e in inlined.iter_errors(data)} - {()}
+        {e.path for e in judge.errors(data)} - {()}
 
 
 @pytest.mark.process
@@ -194,5 +197,5 @@ def test_a_tightened_schema_keyword_beside_a_ref_is_applied(project):
     path.write_text(json.dumps(schema), encoding="utf-8")
     result = project.validate_cli()
     assert result.returncode == 1
-    assert "data/sources/mea-briefing.yaml:3:8: title: 'Transcript of the weekly media " \
-        "briefing' is too long" in result.stderr.splitlines()
+    assert "data/sources/mea-briefing.yaml:3:8: title 'Transcript of the weekly media " \
+        "briefing' is longer than 10 character(s)" in result.stderr.splitlines()

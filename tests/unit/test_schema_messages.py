@@ -11,14 +11,14 @@ import pytest
 
 from sitedata.loader import load_document
 from sitedata.problems import Report
-from sitedata.schema import _custom, _quote, check_against
+from sitedata.schema import Judge, SchemaError, _custom, _quote, check_against
 
 
 def problems(tmp_path, schema: dict, yaml_text: str, skip: int = 0) -> list[str]:
     (tmp_path / "doc.yaml").write_text(yaml_text, encoding="utf-8")
     report = Report()
     doc = load_document(tmp_path, "doc.yaml", report)
-    check_against(jsonschema.Draft202012Validator(schema), doc, report, skip)
+    check_against(Judge(schema), doc, report, skip)
     return [str(p) for p in report.sorted()]
 
 
@@ -34,6 +34,12 @@ def problems(tmp_path, schema: dict, yaml_text: str, skip: int = 0) -> list[str]
      ["doc.yaml:2:3: unknown field 'y'; no fields are allowed here"]),
     ({"properties": {"x": {"required": ["a"]}}}, "x: 1\n", []),  # required applies to mappings
     ({"properties": {"k": {"multipleOf": 2}}}, "k: 3\n", ["doc.yaml:1:4: k: 3 is not a multiple of 2"]),
+    ({"properties": {"k": {"minLength": 2}}}, "k: a\n",
+     ["doc.yaml:1:4: k 'a' is shorter than 2 character(s)"]),
+    ({"properties": {"x": {"additionalProperties": False}}}, "x:\n  y: 1\n  z: 2\n",
+     ["doc.yaml:2:3: unknown field 'y'; no fields are allowed here",
+      "doc.yaml:3:3: unknown field 'z'; no fields are allowed here"]),
+    ({"properties": {"x": {"items": False}}}, "x: [1]\n", ["doc.yaml:1:5: x[0] is not allowed here"]),
 ])
 def test_each_kind_of_error_is_explained_where_it_is(tmp_path, schema, text, expected):
     assert problems(tmp_path, schema, text) == expected
@@ -51,10 +57,11 @@ def test_long_values_are_shortened_where_they_are_quoted():
     assert _quote("a\n  b") == "'a b'"
 
 
-def test_a_boolean_schema_has_no_custom_message():
-    assert _custom(jsonschema.ValidationError("no", validator="false", schema=False)) is None
-    error = jsonschema.ValidationError("no", validator="enum", schema={"errorMessage": {"enum": "!"}})
-    assert _custom(error) == "!"
+def test_a_custom_message_is_the_one_for_the_keyword_that_failed():
+    schema = {"errorMessage": {"enum": "!"}}
+    assert _custom(SchemaError("enum", [], schema, 1, (), "no")) == "!"
+    assert _custom(SchemaError("type", "string", schema, 1, (), "no")) is None
+    assert _custom(SchemaError("type", "string", {"errorMessage": "?"}, 1, (), "no")) == "?"
 
 
 def test_a_partial_date_is_a_real_year_month_or_day():
@@ -141,3 +148,38 @@ def test_inlined_refs_give_the_verdicts_of_the_published_schema_for_every_keywor
     # It stands alone: no reference left, and so no definitions to carry.
     text = json.dumps(schema)
     assert "$ref" not in text and "$defs" not in text
+
+
+def _patterns(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        found |= set(node.get("patternProperties", {}))
+        return found.union(*(_patterns(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(v) for v in node))
+    return set()
+
+
+def test_every_pattern_means_the_same_in_python_and_in_the_schemas_dialect():
+    """The dialect's patterns are ECMA-262 regular expressions, which validation applies
+    (jsonschema_rs); the rules, the tests' second opinion and many editors' tools read them
+    with Python's `re`. The two differ on classes such as \\w and \\d (Unicode in Python, ASCII
+    in ECMA-262): a schema pattern must give one verdict in both on every character a data file
+    can hold (the loader refuses the rest)."""
+    import re
+
+    import jsonschema_rs
+
+    from conftest import ROOT
+    from sitedata.loader import _REFUSED
+
+    patterns = set().union(*(_patterns(json.loads(path.read_text(encoding="utf-8")))
+                             for path in (ROOT / "sitedata/schemas").glob("*.json")))
+    assert len(patterns) >= 8  # the test sees the schemas' patterns at all
+    chars = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 97)]]
+    chars = [c for c in chars if not _REFUSED.match(c)]
+    for pattern in sorted(patterns):
+        ecma = jsonschema_rs.Draft202012Validator({"pattern": pattern})
+        python = re.compile(pattern)
+        differ = [c for c in chars if ecma.is_valid(c) != bool(python.search(c))]
+        assert not differ, f"{pattern} differs on {', '.join(f'U+{ord(c):04X}' for c in differ[:5])}"

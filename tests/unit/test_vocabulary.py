@@ -101,7 +101,7 @@ def test_every_kind_of_meta_schema_error_is_explained(project):
         encoding="utf-8").splitlines(), start=1) if "x-stage\": \"later" in text)
     assert project.problems() == [
         f"{VOCABULARY}:16:15: $defs.status.type 'number' is not one of string",
-        f"{VOCABULARY}:{line}:108: $defs.status.oneOf[3].x-icon: '✕✕✕' is too long",
+        f"{VOCABULARY}:{line}:108: $defs.status.oneOf[3].x-icon '✕✕✕' is longer than 2 character(s)",
         f"{VOCABULARY}:{line}:126: $defs.status.oneOf[3].x-stage 'later' is not one of "
         "pending, active, done"]
 
