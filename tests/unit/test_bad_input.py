@@ -99,6 +99,10 @@ CASES = [
          source(SOURCE.replace("kind: news\n", ""))),
     Case("list-for-string", [B + "3:8: title must be text, not a list"],
          source(SOURCE.replace("title: T", "title: [a, b]"))),
+    # A block ("|") keeps its final line break, which a pattern's "$" matches before in
+    # Python's re but not in the schemas' dialect (ECMA-262): one line means one line.
+    Case("block-for-line", [B + "3:8: title 'T ' must be one non-empty line of text (at most 200 "
+         "characters)"], source(SOURCE.replace("title: T\n", "title: |\n  T\n"))),
     Case("number-for-date", [B + "6:12: published must be text, not the number 20260101; YAML "
          "read '20260101' as a value of another type: put it in quotes"],
          source(SOURCE.replace("published: 2026-01-01", "published: 20260101"))),
