@@ -110,6 +110,8 @@ def define_env(env) -> None:
         raise PluginError(f"{ATLAS} is missing: run 'make install' (it runs npm ci) first")
     _keep_compiled(config["theme"])
     _views = Views(site, config["repo_url"] or "", root=root)
+    # Each page's HTML blocks go into its Markdown as they are, unparsed (sitedata.render).
+    config["markdown_extensions"].append(_views.renderer.block_stash())
     for name, function in _views.macros().items():
         env.macro(function, name)
     commit = _commit(root)

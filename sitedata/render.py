@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+import markdown
 from markupsafe import Markup
 
 from .editions import Catalog, default_catalog, lang_span
@@ -189,7 +190,9 @@ class Renderer:
             auto_reload=False,  # the environment lasts one build; the cache checks each source
         )
         self.env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
-        self.env.globals.update(tokens=self.tokens, block=self.render, edition=catalog.edition)
+        self.blocks: list[Markup] = []  # the current page's, by number (see block())
+        self.stash = False  # whether blocks are placeholders (once a BlockStash puts them back)
+        self.env.globals.update(tokens=self.tokens, block=self.block, edition=catalog.edition)
         self.env.filters.update(date=catalog.date, plain=plain_text,
                                 md=lambda text: lang_span(text, markdown_escape(text)),
                                 inline=self.inline)
@@ -210,6 +213,63 @@ class Renderer:
         html = self.env.get_template(template).render(**values)
         return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
+    def block(self, template: str, **values) -> Markup:
+        """One HTML template's output as a block of a Markdown page: a line that stands for it,
+        which the page's Markdown (see block_stash) replaces with the HTML as it is. Python-Markdown
+        would otherwise parse every tag of it twice (to find where the raw block ends, and for
+        MkDocs, the ids in it) and keep it unchanged: a third of building a page."""
+        html = self.render(template, **values)
+        if not html or not self.stash:  # nothing to show (no line either), or nothing to put
+            return html                 # it back in the page: the HTML itself
+        self.blocks.append(html)
+        return Markup(_BLOCK.format(len(self.blocks) - 1))
+
+    def block_stash(self) -> BlockStash:
+        """The Markdown extension that puts this renderer's blocks back in each page; from
+        now on, blocks are placeholders."""
+        self.stash = True
+        return BlockStash(self)
+
     def render_markdown(self, template: str, **values) -> str:
         """A Markdown template's output (headings for the table of contents, HTML blocks)."""
         return self.env.get_template(template).render(**values)
+
+
+_BLOCK = "<!--sitedata-block-{}-->"
+_BLOCK_LINE = re.compile(r"<!--sitedata-block-(\d+)-->")
+
+
+class BlockStash(markdown.Extension):
+    """A Python-Markdown extension that puts each block of `renderer` (Renderer.block) in
+    place of the line standing for it, as raw HTML that Markdown passes through untouched: the
+    same output as a raw HTML block, without parsing it. Before MkDocs's and Markdown's own
+    raw-HTML preprocessors (priorities 21 and 20), after whitespace is normalised (30)."""
+
+    def __init__(self, renderer: Renderer):
+        super().__init__()
+        self.renderer = renderer
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's name
+        md.preprocessors.register(_StashBlocks(md, self.renderer), "sitedata_blocks", 25)
+
+
+class _StashBlocks(markdown.preprocessors.Preprocessor):
+    def __init__(self, md: markdown.Markdown, renderer: Renderer):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = []
+        for line in lines:
+            found = _BLOCK_LINE.fullmatch(line)
+            if found:
+                # With the line break after it, as Markdown keeps a raw block.
+                html = self.renderer.blocks[int(found.group(1))] + "\n"
+                out.append(self.md.htmlStash.store(html))
+            elif "<!--sitedata-block-" in line:
+                raise ValueError(f"a block of HTML written inside a line of text ({line[:80]!r}):"
+                                 " a macro or template that writes one must stand on a line of "
+                                 "its own")
+            else:
+                out.append(line)
+        return out

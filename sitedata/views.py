@@ -67,6 +67,7 @@ class Views:
         self.page = src_path
         self.prose = prose
         self.citations = Citations(self.site.sources, self.catalog)
+        self.renderer.blocks = []
 
     def end_page(self) -> str:
         """Markdown appended to every page: its references, then the glossary abbreviations."""
@@ -86,7 +87,12 @@ class Views:
         return f"{self.repo_url}/edit/{self.branch}/{path}"
 
     def render(self, template: str, **values) -> Markup:
+        """HTML for a place inside a line or inside another template."""
         return self.renderer.render(template, **values)
+
+    def block(self, template: str, **values) -> Markup:
+        """HTML for a block of its own in the page (a macro on a line of its own)."""
+        return self.renderer.block(template, **values)
 
     def macros(self) -> dict:
         names = ("cite", "overview", "significance", "key_facts", "tour_map", "tour_table",
@@ -125,7 +131,7 @@ class Views:
                 links.append((f"{self.repo_url}/tree/{self.branch}/{path}", path))
             else:
                 links += [(self.edit_url(path), path) for path in self.site.data_files(name)]
-        return self.render("edit_data.html", links=links)
+        return self.block("edit_data.html", links=links)
 
     def site_file(self, path: str, label: str = "") -> Markup:
         """A link to a file the build writes outside docs/: the edition's feeds, or the API,
@@ -161,7 +167,7 @@ class Views:
 
     def history_note(self) -> Markup:
         """Says why no "last changed" dates are shown, when the build had no history."""
-        return self.render("history_note.html", reason=self.site.history.reason)
+        return self.block("history_note.html", reason=self.site.history.reason)
 
     def corrections_list(self) -> Markup:
         """Every correction, newest first, each linked to what it corrected."""
@@ -170,7 +176,7 @@ class Views:
             target = correction_target(self.site, c)
             entries.append({**c, "label": target.label,
                             "url": self.url(target.page, target.anchor)})
-        return self.render("corrections.html", corrections=entries)
+        return self.block("corrections.html", corrections=entries)
 
     def changes_list(self) -> str:
         """Markdown: the change log, newest first, a heading per month."""
@@ -187,7 +193,7 @@ class Views:
         entries = [{**s, "subject": self._subject(s),
                     "languages_shown": [self.vocab.language[code] for code in s["languages"]]}
                    for s in self.site.searches]
-        return self.render("searches.html", searches=entries)
+        return self.block("searches.html", searches=entries)
 
     def _subject(self, search: dict) -> dict:
         record = self.site.record(search["collection"], search["record"])
@@ -196,15 +202,15 @@ class Views:
 
     def definitions(self, name: str) -> Markup:
         """The values of one vocabulary list with their meanings, e.g. {{ definitions('status') }}."""
-        return self.render("definitions.html", name=name, values=self.vocab.lists[name].values())
+        return self.block("definitions.html", name=name, values=self.vocab.lists[name].values())
 
     # -- macros: home and visit ----------------------------------------------------------------
 
     def overview(self) -> Markup:
-        return self.render("points.html", points=self.site.visit["overview"])
+        return self.block("points.html", points=self.site.visit["overview"])
 
     def significance(self) -> Markup:
-        return self.render("points.html", points=self.site.visit["significance"])
+        return self.block("points.html", points=self.site.visit["significance"])
 
     def key_facts(self) -> Markup:
         site, visit = self.site, self.site.visit
@@ -214,7 +220,7 @@ class Views:
                 - datetime.date.fromisoformat(visit["start"])).days + 1
         counts = site.status_counts
         statuses = [(counts[s.value], s) for s in self.vocab.status.values() if counts[s.value]]
-        return self.render(
+        return self.block(
             "key_facts.html", visitor=visitor, role=visitor["roles"][0]["title"], visit=visit,
             days=days, place=india["place"], place_sources=india["sources"],
             tour=[self.vocab.country[s["country"]] for s in visit["tour"]],
@@ -236,11 +242,11 @@ class Views:
         tour = self.site.visit["tour"]
         first, last = tour[0]["start"], tour[-1].get("end", tour[-1]["start"])
         total = (datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days + 1
-        return self.render("tour.html", stops=self.tour_stops(), first=first, last=last,
+        return self.block("tour.html", stops=self.tour_stops(), first=first, last=last,
                            total_days=total)
 
     def tour_map(self) -> Markup:
-        return self.render("tour_map.html", **visuals.tour_map(self.tour_stops(),
+        return self.block("tour_map.html", **visuals.tour_map(self.tour_stops(),
                                                                self.root / visuals.ATLAS))
 
     def itinerary(self) -> str:
@@ -258,14 +264,14 @@ class Views:
         met = []
         for event in self.site.visit["itinerary"]:
             met += [p for p in event["participants"] if p != visitor and p not in met]
-        return self.render("people.html", people=[self.site.people[p] for p in met])
+        return self.block("people.html", people=[self.site.people[p] for p in met])
 
     # -- macros: outcomes ------------------------------------------------------------------------
 
     def outcome_overview(self) -> Markup:
         counts = self.site.status_counts
         areas = sorted(self.site.area_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return self.render("outcome_overview.html", outcomes=self.site.outcomes,
+        return self.block("outcome_overview.html", outcomes=self.site.outcomes,
                            statuses=[(s, counts[s.value]) for s in self.vocab.status.values()],
                            areas=[(self.vocab.area[a], n) for a, n in areas],
                            today=self.site.today.isoformat())
@@ -321,7 +327,7 @@ class Views:
 
     def timeline_graphic(self) -> Markup:
         markers = [t for t in self.vocab.tag.values() if t.marker]
-        return self.render("timeline_graphic.html", markers=markers,
+        return self.block("timeline_graphic.html", markers=markers,
                            **visuals.timeline_svg(self.timeline_items()))
 
     def timeline_list(self) -> str:
@@ -338,10 +344,10 @@ class Views:
 
     def people_list(self) -> Markup:
         people = sorted(self.site.people.values(), key=lambda p: (p["country"], p["name"]))
-        return self.render("people.html", people=people)
+        return self.block("people.html", people=people)
 
     def glossary_list(self) -> Markup:
-        return self.render("glossary.html", terms=self.site.glossary)
+        return self.block("glossary.html", terms=self.site.glossary)
 
     def terminology_list(self) -> Markup:
         """The terminology list by kind of name, each edition's forms in its own language."""
@@ -354,7 +360,7 @@ class Views:
                  "names": [[Text(name, edition, page) for name in e["names"].get(edition, [])]
                            for edition in self.vocab.editions]}
                 for e in entries]
-        return self.render("terminology.html", rows=rows,
+        return self.block("terminology.html", rows=rows,
                            editions=[self.vocab.edition[ed] for ed in self.vocab.editions])
 
     def source_sections(self) -> str:
@@ -370,18 +376,18 @@ class Views:
     def source_counts(self) -> Markup:
         kinds = Counter(s["kind"] for s in self.site.sources.values())
         countries = Counter(s["country"] for s in self.site.sources.values())
-        return self.render(
+        return self.block(
             "source_counts.html", total=len(self.site.sources),
             kinds=[(kinds[k.value], k) for k in self.vocab.kind.values()],
             countries=[(n, self.vocab.country[c]) for c, n in countries.most_common()])
 
     def since_report(self) -> Markup:
         """Where each outcome the report announced stands now, worked out from the outcome logs."""
-        return self.render("since_report.html", outcomes=self.site.outcomes)
+        return self.block("since_report.html", outcomes=self.site.outcomes)
 
     def claims_check(self) -> Markup:
         counts = Counter(c["verdict"] for c in self.site.claims)
-        return self.render("claims.html", claims=self.site.claims,
+        return self.block("claims.html", claims=self.site.claims,
                            verdict_counts=[(v, counts[v.value]) for v in self.vocab.verdict.values()
                                            if counts[v.value]])
 
@@ -395,7 +401,7 @@ class Views:
         table["fields"] = [{**f, "type": Text(f["type"], "en", page),
                             "description": Text(f["description"], "en", page)}
                            for f in table["fields"]]
-        return self.render("fields.html", **table)
+        return self.block("fields.html", **table)
 
     def api_collections(self, version: str = "v2") -> Markup:
         folder = f"api/{version}"
@@ -405,4 +411,4 @@ class Views:
                  "schema_url": self.url(f"{self.to_root}{folder}/{c.name}.schema.json"),
                  "path": c.path, "edit_url": f"{self.repo_url}/tree/{self.branch}/{c.path}"}
                 for c in COLLECTIONS if version in versions(c, self.site.schemas.folder)]
-        return self.render("api.html", collections=rows, folder=f"{folder}/")
+        return self.block("api.html", collections=rows, folder=f"{folder}/")

@@ -663,6 +663,51 @@ def test_field_reference_lists_vocabulary_values():
     assert rows["updates[].status"]["type"] == "one of: announced, in-progress, delivered, stalled"
 
 
+def _page_html(views: Views, stash: bool) -> str:
+    """A page made of macros that write blocks, in Markdown templates and on lines of their
+    own, converted as MkDocs converts a page (its extensions, and MkDocs's own raw-HTML pass)."""
+    import markdown
+    from mkdocs.structure.pages import _RawHTMLPreprocessor
+
+    extensions = ["abbr", "attr_list", "toc", "pymdownx.superfences"]
+    if stash:
+        extensions.append(views.renderer.block_stash())
+    views.start_page("sources.md", "Some prose.")
+    text = "\n\n".join([views.source_sections(), views.outcome_sections(), views.glossary_list(),
+                        views.history_note(), "Some prose " + views.cite("mea-briefing") + ".",
+                        views.end_page()])
+    md = markdown.Markdown(extensions=extensions)
+    _RawHTMLPreprocessor()._register(md)
+    return md.convert(text)
+
+
+def test_blocks_put_back_unparsed_give_the_page_markdown_would_give(site):
+    """Renderer.block hands a page a line standing for each block of HTML, and BlockStash puts
+    the HTML back as a raw block without parsing it: the page must come out the same, byte for
+    byte, as the HTML written into the Markdown."""
+    plain = _page_html(Views(site, "https://github.com/o/r", root=ROOT), stash=False)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    stashed = _page_html(views, stash=True)
+    assert len(views.renderer.blocks) >= 4  # the page was made of placeholders
+    assert "sitedata-block" not in stashed and 'class="ij-' in stashed
+    assert stashed == plain
+
+
+def test_a_block_with_nothing_to_show_is_no_line_at_all(views):
+    views.renderer.block_stash()
+    assert views.block("history_note.html", reason="") == ""
+    assert views.block("history_note.html", reason="a copy") == "<!--sitedata-block-0-->"
+
+
+def test_a_block_inside_a_line_of_text_is_refused(views):
+    import markdown
+
+    extension = views.renderer.block_stash()
+    line = "Text " + views.glossary_list()
+    with pytest.raises(ValueError, match="must stand on a line of its own"):
+        markdown.Markdown(extensions=[extension]).convert(line)
+
+
 # -- export ----------------------------------------------------------------------------------
 
 def test_every_api_file_validates_against_its_published_schema(site, tmp_path):
