@@ -83,9 +83,6 @@ class Judge:
             self.schema, formats=FORMATS, validate_formats=True, ignore_unknown_formats=False,
             offline=True)
 
-    def is_valid(self, instance: Any) -> bool:
-        return self._validator.is_valid(instance)
-
     def errors(self, instance: Any) -> Iterator[SchemaError]:
         for error in self._validator.iter_errors(instance):
             # The path to the keyword that failed: real, since the schema has no $ref left.
@@ -306,8 +303,8 @@ def _explain(error: SchemaError, doc: Document, skip: int):
                 if field in value and need not in value:
                     yield path, False, (f"{name} has" if path[skip:] else "has") + \
                         f" '{field}' but no '{need}'; give both or neither"
-    elif error.expected is False:  # a place where the schema allows nothing
-        yield path, False, f"{name} is not allowed here"
+    elif error.expected is False:  # a field or an item that the schema allows nothing for
+        yield path, True, f"{name} is not allowed here"
     elif kind in ("minimum", "maximum"):
         yield path, False, f"{name} {value} is out of range ({kind} {error.expected})"
     elif kind == "minProperties":

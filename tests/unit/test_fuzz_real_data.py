@@ -180,10 +180,10 @@ def test_the_schemas_as_validated_agree_with_the_schemas_as_published(rel, ops):
         return
     schema_file = SCHEMA_OF.get(rel) or SCHEMA_OF[rel.rsplit("/", 1)[0]]
     published = second_opinion(SCHEMAS.bundled(schema_file))
-    judge = SCHEMAS.judge(schema_file)
-    assert published.is_valid(data) == judge.is_valid(data)
+    errors = list(SCHEMAS.judge(schema_file).errors(data))
+    assert published.is_valid(data) == (not errors)
     assert {tuple(e.absolute_path) for e in published.iter_errors(data)} >= \
-        {e.path for e in judge.errors(data)} - {()}
+        {e.path for e in errors} - {()}
 
 
 @pytest.mark.process

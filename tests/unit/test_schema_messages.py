@@ -40,6 +40,11 @@ def problems(tmp_path, schema: dict, yaml_text: str, skip: int = 0) -> list[str]
      ["doc.yaml:2:3: unknown field 'y'; no fields are allowed here",
       "doc.yaml:3:3: unknown field 'z'; no fields are allowed here"]),
     ({"properties": {"x": {"items": False}}}, "x: [1]\n", ["doc.yaml:1:5: x[0] is not allowed here"]),
+    ({"properties": {"x": {"properties": {"y": False}}}}, "x:\n  y: 1\n",
+     ["doc.yaml:2:3: x.y is not allowed here"]),
+    # A failing subschema inside a list of subschemas: the validator's own words.
+    ({"properties": {"x": {"prefixItems": [False]}}}, "x: [1]\n",
+     ["doc.yaml:1:5: x[0]: False schema does not allow 1"]),
 ])
 def test_each_kind_of_error_is_explained_where_it_is(tmp_path, schema, text, expected):
     assert problems(tmp_path, schema, text) == expected
@@ -55,6 +60,11 @@ def test_long_values_are_shortened_where_they_are_quoted():
     assert _quote("x" * 60) == "'" + "x" * 60 + "'"
     assert _quote("x" * 61) == "'" + "x" * 57 + "...'"
     assert _quote("a\n  b") == "'a b'"
+
+
+def test_a_format_the_validator_does_not_know_is_an_error_not_a_pass():
+    with pytest.raises(ValueError, match="Unknown format"):
+        Judge({"properties": {"day": {"format": "partial-dat"}}})
 
 
 def test_a_custom_message_is_the_one_for_the_keyword_that_failed():
