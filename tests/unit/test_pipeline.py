@@ -699,13 +699,20 @@ def test_a_block_with_nothing_to_show_is_no_line_at_all(views):
     assert views.block("history_note.html", reason="a copy") == "<!--sitedata-block-0-->"
 
 
-def test_a_block_inside_a_line_of_text_is_refused(views):
+def test_a_block_inside_a_line_of_text_is_the_html_itself(site):
+    """A block macro written inside a line of text gets what it got before blocks were put
+    back unparsed: its HTML, which Markdown parses there."""
     import markdown
 
-    extension = views.renderer.block_stash()
-    line = "Text " + views.glossary_list()
-    with pytest.raises(ValueError, match="must stand on a line of its own"):
-        markdown.Markdown(extensions=[extension]).convert(line)
+    pages = []
+    for stash in (False, True):
+        views = Views(site, "https://github.com/o/r", root=ROOT)
+        extensions = [views.renderer.block_stash()] if stash else []
+        views.start_page("glossary.md")
+        pages.append(markdown.Markdown(extensions=extensions).convert(
+            "Text " + views.glossary_list() + " and more."))
+    assert "sitedata-block" not in pages[1] and "ij-glossary" in pages[1]
+    assert pages[1] == pages[0]
 
 
 # -- export ----------------------------------------------------------------------------------
