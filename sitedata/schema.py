@@ -90,14 +90,15 @@ class Judge:
             schema = self.schema
             for step in where:
                 schema = schema[step]
+            if not isinstance(schema, dict):  # a list of subschemas (prefixItems), or `false`
+                schema = {}
             # The value at the error's path, from the document itself: where a mapping allows
             # no field at all, the path is the mapping's (as for other additionalProperties)
             # but the validator's instance is one of its values.
             value = instance
             for step in error.instance_path:
                 value = value[step]
-            yield SchemaError(keyword, schema.get(keyword) if isinstance(schema, dict) else None,
-                              schema if isinstance(schema, dict) else {}, value,
+            yield SchemaError(keyword, schema.get(keyword), schema, value,
                               tuple(error.instance_path), error.message)
 
 
