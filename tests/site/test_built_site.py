@@ -216,6 +216,19 @@ def test_the_search_index_leaves_out_reference_lists_and_the_change_log(built_si
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
+def test_the_search_index_leaves_out_cited_in_lists_and_record_dates(built_site, edition):
+    """Every source's "cited in" list and every record's dates are on the page, but not in the
+    search index: the same few words for every record matched every search for them."""
+    raw = (built_site / EDITIONS[edition] / "search" / "search_index.json").read_text("utf-8")
+    text = " ".join(doc["text"] for doc in json.loads(raw)["docs"])
+    page = lxml_html.parse(str(built_site / EDITIONS[edition] / "sources" / "index.html"))
+    left_out = page.xpath("//span[@class='ij-cited-by'] | //p[@class='ij-record-meta']")
+    assert len(left_out) > 100  # every source has both
+    for el in left_out:
+        words = " ".join(el.text_content().split())
+        assert words and words not in text, words
+
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_sitemap_lists_every_page(built_site, edition):
     sitemap = (built_site / EDITIONS[edition] / "sitemap.xml").read_text(encoding="utf-8")
     for rel in PAGES:

@@ -160,14 +160,15 @@ def test_records_show_when_they_were_verified_changed_and_corrected(history_proj
     views = Views(site, "https://github.com/o/r", root=ROOT)
     views.start_page("people.md")
     assert str(views.record_meta("people", "visitor-one")) == (
-        '<p class="ij-record-meta">Last verified 20 November 2026 · last changed 1 November '
-        '2026 · <a href="../corrections/#correction-role-start" class="ij-corrected">Corrected '
-        "on 21 November 2026</a></p>")
+        '<p class="ij-record-meta" data-search-exclude>Last verified 20 November 2026 · '
+        'last changed 1 November 2026 · <a href="../corrections/#correction-role-start" '
+        'class="ij-corrected">Corrected on 21 November 2026</a></p>')
     assert str(views.record_meta("people", "host-one")) == (
-        '<p class="ij-record-meta">Last verified 20 November 2026 · last changed 20 November '
-        "2026</p>")
+        '<p class="ij-record-meta" data-search-exclude>Last verified 20 November 2026 · '
+        "last changed 20 November 2026</p>")
     assert str(views.record_meta("sources", "wire-report")) == (
-        '<p class="ij-record-meta">last changed 1 November 2026</p>')  # never read: no date
+        # never read: no date
+        '<p class="ij-record-meta" data-search-exclude>last changed 1 November 2026</p>')
     views.start_page("visit.md")
     assert "Corrected on 22 November 2026" in str(views.record_meta("visit", "", "metro"))
     assert str(views.record_meta("visit", "", "dialogue")) == ""
