@@ -78,7 +78,7 @@ lint: $(BIN)/.test ## Lint workflows (zizmor, GitHub schema) and Python (ruff)
 	$(BIN)/zizmor --offline --min-severity low .github/workflows/
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
-	$(BIN)/ruff check sitedata macros.py tests tools
+	$(BIN)/ruff check sitedata macros.py hooks.py tests tools
 
 .PHONY: pins
 pins: $(VENV)/pip-tools/bin/pip-compile ## Compile requirements*.txt (exact pins, hashes) from requirements*.in

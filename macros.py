@@ -66,6 +66,8 @@ log = logging.getLogger("mkdocs.plugins.sitedata")
 
 # The key under which the default edition's build hands its data to the others' builds.
 HANDED = "_sitedata"
+# The key under which each build hands hooks.py the pages its data adds to docs/.
+GENERATED = "_sitedata_pages"
 
 EPOCH = "SOURCE_DATE_EPOCH"
 # The SOURCE_DATE_EPOCH this module set from the commit, so that the next build in the same
@@ -114,6 +116,7 @@ def define_env(env) -> None:
     config["markdown_extensions"].append(_views.renderer.block_stash())
     for name, function in _views.macros().items():
         env.macro(function, name)
+    config[GENERATED] = _views.generated_pages()
     commit = _commit(root)
     config["extra"]["build"] = {
         "date": site.today.isoformat(),

@@ -17,7 +17,7 @@ from .clock import BuildTime
 from .editions import N_, Catalog, Text, default_catalog, localize_records, use_scripts
 from .history import History
 from .records import Record, walk
-from .registry import BY_NAME, PARTS, PERSPECTIVES, place
+from .registry import BY_NAME, PARTS, PERSPECTIVES, PLACES, anchor, pages, place
 from .schema import Schemas
 from .vocabulary import Value, Vocabulary
 
@@ -112,7 +112,21 @@ class Site:
     # each (collection, record), newest first.
     corrected: dict[tuple[str, str, str], list[dict]] = field(default_factory=dict)
     searched: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    # The sources' pages in order, each with the ids of the sources it lists (at most the
+    # registry's per_page), and the page of each source not on the first.
+    source_pages: list[tuple[str, list[str]]] = field(default_factory=list)
+    moved: dict[tuple[str, str], str] = field(default_factory=dict)  # (page, anchor) -> page
     _by_id: dict[tuple[str, str], Record] = field(default_factory=dict, repr=False)
+
+    def locate(self, page: str, fragment: str = "") -> str:
+        """The page that shows an anchor of `page`: `page` itself, or the further page of a
+        list split over several that holds it (registry.pages)."""
+        return self.moved.get((page, fragment), page)
+
+    def sources_on(self, page: str) -> list[dict]:
+        """The sources listed on one of the sources' pages, in the order of `sources`."""
+        ids = set(dict(self.source_pages)[page])
+        return [s for s in self.sources.values() if s["id"] in ids]
 
     def corrections_of(self, collection: str, record_id: str, part: str) -> list[dict]:
         """The corrections made to a record (or to one part of it), newest first."""
@@ -158,6 +172,9 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     data = {name: [r.data for r in rs] for name, rs in records.items()}  # every collection
     site.sources = {s["id"]: s for s in sorted(data["sources"],
                                                key=lambda s: (s["publisher"], s["published"]))}
+    site.source_pages = _split("source", site.sources.values(), list(vocabulary.kind))
+    site.moved = {("sources.md", anchor("source", sid)): page
+                  for page, ids in site.source_pages[1:] for sid in ids}
     site.people = {p["id"]: p for p in data["people"]}
     site.glossary = sorted(data["glossary"], key=lambda g: g["term"].casefold())
     site.terminology = data["terminology"]
@@ -178,6 +195,15 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     site.dates = _dates(records, site.history)
     site.changes = _changes(site)
     return site
+
+
+def _split(kind: str, records, kinds: list[str]) -> list[tuple[str, list[str]]]:
+    """A list too long for one page over several (registry.pages): in the order of the kinds,
+    then of the ids, which no edition translates, so that a record is on the same page in
+    every edition and stays there while records are added after it."""
+    ids = [r["id"] for r in sorted(records, key=lambda r: (kinds.index(r["kind"]), r["id"]))]
+    size = PLACES[kind].per_page or max(len(ids), 1)
+    return [(page, ids[i * size:(i + 1) * size]) for i, page in enumerate(pages(kind, len(ids)))]
 
 
 def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str, str], Dates]:

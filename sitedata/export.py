@@ -186,7 +186,7 @@ def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:
                          "said, what is right, and the source."), language))
     kinds = {kind: _(label) for kind, label in CHANGE_KINDS.items()}
     changes = [Entry(f"{absolute(site_url, *place('change'))}#{c.kind}-{c.date}-{c.page}-{c.anchor}",
-                     absolute(site_url, c.page, c.anchor),
+                     absolute(site_url, site.locate(c.page, c.anchor), c.anchor),
                      f"{c.label.striptags()} ({kinds[c.kind]})", c.date, c.label.striptags())
                for c in site.changes[:CHANGES_IN_FEED]]
     written.append(_atom(site_dir, site_url, "changes.xml", _("What changed: %(site)s") % {

@@ -49,14 +49,17 @@ BY_NAME = {c.name: c for c in COLLECTIONS}
 
 @dataclass(frozen=True)
 class Place:
-    """Where one kind of record is shown: its page and the prefix of its anchor there."""
+    """Where one kind of record is shown: its page and the prefix of its anchor there. A kind
+    with `per_page` is listed that many records to a page: the first on `page`, the rest on
+    further pages (`pages()`), so that no page grows with the data."""
 
     page: str  # relative to docs/
     prefix: str
+    per_page: int = 0  # 0: every record on one page
 
 
 PLACES = {
-    "source": Place("sources.md", "src-"),
+    "source": Place("sources.md", "src-", per_page=100),
     "outcome": Place("outcomes.md", "outcome-"),
     "person": Place("people.md", "person-"),
     "term": Place("glossary.md", "term-"),
@@ -90,6 +93,16 @@ def place(kind: str, record_id: str = "") -> tuple[str, str]:
         return TOPIC_PAGES.get(record_id, f"{record_id}.md"), ""
     spot = PLACES[kind]
     return spot.page, (spot.prefix + record_id if record_id and spot.prefix else "")
+
+
+def pages(kind: str, count: int) -> list[str]:
+    """The pages that list `count` records of `kind`, in order: its page, then sources/2.md,
+    sources/3.md… (URLs sources/, sources/2/…); always at least the first."""
+    spot = PLACES[kind]
+    if not spot.per_page:
+        return [spot.page]
+    stem = spot.page.removesuffix(".md")
+    return [spot.page] + [f"{stem}/{n}.md" for n in range(2, -(-count // spot.per_page) + 1)]
 
 
 def anchor(kind: str, record_id: str) -> str:

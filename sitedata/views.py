@@ -76,8 +76,9 @@ class Views:
             abbreviations=self.terms.definitions(self.prose))
 
     def url(self, page: str, fragment: str = "") -> str:
-        """A link from the current page to another page (and anchor), or to a built file."""
-        return href(self.page, page, fragment)
+        """A link from the current page to another page (and anchor), or to a built file; to
+        the further page that holds the anchor, where a list is split over several."""
+        return href(self.page, self.site.locate(page, fragment), fragment)
 
     def link(self, kind: str, record_id: str = "") -> str:
         """A link from the current page to where a record of `kind` is shown."""
@@ -101,6 +102,7 @@ class Views:
                  "itinerary", "people_met", "outcome_overview", "outcome_sections",
                  "definitions", "topic_page", "timeline_graphic", "timeline_list",
                  "people_list", "glossary_list", "terminology_list", "source_sections", "source_counts",
+                 "source_pager",
                  "claims_check", "since_report", "field_reference", "api_collections",
                  "edit_data", "feed_link", "site_file")
         return {name: getattr(self, name) for name in names}
@@ -364,14 +366,44 @@ class Views:
                            editions=[self.vocab.edition[ed] for ed in self.vocab.editions])
 
     def source_sections(self) -> str:
-        """Markdown: a section per kind of source, in the vocabulary's order, each source with
-        every place on the site that cites it."""
-        cited_by = {sid: [{"url": self.url(c.page, c.anchor), "label": c.label} for c in cites]
-                    for sid, cites in self.site.cited_by.items()}
-        groups = [(kind, [s for s in self.site.sources.values() if s["kind"] == kind.value])
-                  for kind in self.vocab.kind.values()]
+        """Markdown: the sources this page of them lists (registry.pages), a section per kind
+        in the vocabulary's order, each source with every place on the site that cites it."""
+        listed = self.site.sources_on(self.page)
+        cited_by = {s["id"]: [{"url": self.url(c.page, c.anchor), "label": c.label}
+                              for c in self.site.cited_by.get(s["id"], [])] for s in listed}
+        groups = [(kind, sources) for kind in self.vocab.kind.values()
+                  for sources in [[s for s in listed if s["kind"] == kind.value]] if sources]
         return self.renderer.render_markdown("source_sections.md", groups=groups,
                                              cited_by=cited_by)
+
+    def source_pager(self, below: bool = False) -> Markup:
+        """Where this page of the sources is among them all, with links to the first, previous,
+        next and last (a fixed number of links, however many pages there are); nothing when
+        they fit on one. `below`: the copy under the list."""
+        pages = [page for page, _ids in self.site.source_pages]
+        if len(pages) < 2:
+            return Markup("")
+        number, last = pages.index(self.page), len(pages) - 1
+        steps = [(self._("First"), "", 0, number >= 2),
+                 (self._("Previous"), "prev", number - 1, number >= 1),
+                 (self._("Next"), "next", number + 1, number < last),
+                 (self._("Last"), "", last, number < last - 1)]
+        links = [(text, rel, self.url(pages[n])) for text, rel, n, shown in steps if shown]
+        return self.block("pager.html", links=links, below=below, **self._source_range(number))
+
+    def generated_pages(self) -> dict[str, str]:
+        """The Markdown of each page that the data adds to those in docs/: the sources' further
+        pages (registry.pages)."""
+        return {page: self.renderer.render_markdown("sources_page.md",
+                                                    **self._source_range(number))
+                for number, (page, _ids) in enumerate(self.site.source_pages) if number}
+
+    def _source_range(self, number: int) -> dict:
+        """Which of the sources' pages `number` (from 0) is, and which sources it lists."""
+        first = sum(len(ids) for _page, ids in self.site.source_pages[:number]) + 1
+        return {"number": number + 1, "count": len(self.site.source_pages), "first": first,
+                "last": first + len(self.site.source_pages[number][1]) - 1,
+                "total": len(self.site.sources)}
 
     def source_counts(self) -> Markup:
         kinds = Counter(s["kind"] for s in self.site.sources.values())

@@ -45,7 +45,7 @@ def examples(count: int) -> int:
 # need besides, copied only when a test runs them (most tests validate in process).
 SCHEMAS = "sitedata/schemas"
 READ_WITH_DATA = (SCHEMAS, "sitedata/locale", "overrides")  # validation reads these too
-PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "CONTRIBUTING.md")
+PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "hooks.py", "CONTRIBUTING.md")
 PROJECT_DIRS = ("sitedata", "docs")
 
 

@@ -16,8 +16,8 @@ from browser_fixtures import COLOUR_RULES, run_axe
 pytestmark = pytest.mark.browser
 
 ENGLISH = ["", "visit/", "outcomes/", "claims/", "quad/", "economic-security/", "china/",
-           "timeline/", "people/", "glossary/", "sources/", "data/", "about/", "corrections/",
-           "changes/", "searches/", "contribute/", "no-such-page/"]
+           "timeline/", "people/", "glossary/", "sources/", "sources/3/", "data/", "about/",
+           "corrections/", "changes/", "searches/", "contribute/", "no-such-page/"]
 PAGES = ENGLISH + ["ja/" + path for path in ENGLISH]  # the Japanese edition passes every bar
 MISSING = ("no-such-page/", "ja/no-such-page/")
 

@@ -19,7 +19,8 @@ from tools.site_server import site_path
 PAGES = ["index.html", "visit/index.html", "outcomes/index.html", "claims/index.html",
          "quad/index.html", "economic-security/index.html", "china/index.html",
          "timeline/index.html", "people/index.html", "glossary/index.html",
-         "sources/index.html", "data/index.html", "about/index.html", "corrections/index.html",
+         "sources/index.html", "sources/2/index.html", "sources/3/index.html",  # 100 a page
+         "data/index.html", "about/index.html", "corrections/index.html",
          "changes/index.html", "searches/index.html", "contribute/index.html"]
 EDITIONS = {"en": "", "ja": "ja/"}  # each edition's folder; the default one at the root
 ALL_PAGES = [root + rel for root in EDITIONS.values() for rel in PAGES]
@@ -112,17 +113,18 @@ def test_internal_links_and_anchors_resolve(built_site, pages, rel):
 
 
 @pytest.mark.parametrize("rel", ALL_PAGES)
-def test_every_citation_resolves_to_a_source_entry(pages, rel):
+def test_every_citation_resolves_to_a_source_entry(built_site, pages, rel):
     page = pages[rel]
     ids = page.ids
-    sources_ids = pages[EDITIONS[edition_of(rel)[0]] + "sources/index.html"].ids
     for link in page.tree.xpath("//sup[@class='ij-cite']/a"):
         note = link.get("href").lstrip("#")
         assert note in ids, f"{rel}: citation {link.text} points at missing {note}"
         assert link.get("title"), f"{rel}: citation {link.text} has no title/publisher tooltip"
         (entry,) = page.tree.xpath(f"//li[@id='{note}']")
         (source_link,) = entry.xpath(".//a[contains(@class, 'ij-references__entry')]/@href")
-        assert source_link.split("#")[1] in sources_ids
+        target = urljoin(page.url, source_link)
+        listed = pages[_target(built_site, target).relative_to(built_site).as_posix()]
+        assert listed.tree.xpath(f"//ol[@class='ij-sources']/li[@id='{urlsplit(target).fragment}']")
         (external,) = entry.xpath(".//a[contains(@class, 'ij-references__title')]/@href")
         assert external.startswith("https://")
 
@@ -130,18 +132,54 @@ def test_every_citation_resolves_to_a_source_entry(pages, rel):
 def test_pages_built_from_data_cite_their_sources(pages):
     for rel in PAGES:
         if rel in ("data/index.html", "contribute/index.html", "about/index.html",
-                   "sources/index.html", "changes/index.html"):
+                   "changes/index.html") or rel.startswith("sources/"):
             continue
         assert pages[rel].tree.xpath("//sup[@class='ij-cite']"), f"{rel} cites nothing"
 
 
-def test_every_source_lists_where_it_is_cited(pages):
-    sources = pages["sources/index.html"]
-    entries = sources.tree.xpath("//ol[@class='ij-sources']/li")
-    assert entries
-    for entry in entries:
-        cited = entry.xpath(".//span[@class='ij-cited-by']//a")
-        assert cited, f"source {entry.get('id')} is not cited on any page"
+def source_pages(site: Path, edition: str) -> list[Path]:
+    """The sources' pages of an edition, in order: sources/, sources/2/, sources/3/…"""
+    folder = site / EDITIONS[edition] / "sources"
+    further = sorted((p for p in folder.glob("*/index.html") if p.parent.name.isdigit()),
+                     key=lambda p: int(p.parent.name))
+    return [folder / "index.html", *further]
+
+
+def listed_sources(page: Path) -> list[str]:
+    return lxml_html.parse(str(page)).xpath("//ol[@class='ij-sources']/li/@id")
+
+
+def test_every_source_lists_where_it_is_cited(built_site):
+    for page in source_pages(built_site, "en"):
+        entries = lxml_html.parse(str(page)).xpath("//ol[@class='ij-sources']/li")
+        assert entries, page
+        for entry in entries:
+            cited = entry.xpath(".//span[@class='ij-cited-by']//a")
+            assert cited, f"source {entry.get('id')} is not cited on any page"
+
+
+def test_the_sources_are_split_over_pages_of_a_hundred_the_same_in_every_edition(built_site):
+    """No page lists every source: each lists at most a hundred, every source is on exactly one,
+    on the same page in both editions, and the pages link to each other in order."""
+    api = json.loads((built_site / "api" / "v2" / "sources.json").read_text(encoding="utf-8"))
+    every = sorted(f"src-{s['id']}" for s in api["items"])
+    split = {edition: [listed_sources(p) for p in source_pages(built_site, edition)]
+             for edition in EDITIONS}
+    assert len(split["en"]) == -(-len(every) // 100) >= 3  # 289 sources at the time of writing
+    assert sorted(sum(split["en"], [])) == every
+    assert all(len(ids) == 100 for ids in split["en"][:-1]) and len(split["en"][-1]) <= 100
+    assert [sorted(ids) for ids in split["ja"]] == [sorted(ids) for ids in split["en"]]
+    for edition in EDITIONS:
+        paths = source_pages(built_site, edition)
+        for n, path in enumerate(paths):
+            page = lxml_html.parse(str(path))
+            url = path.relative_to(built_site).as_posix()
+            rels = {rel: [_target(built_site, urljoin("http://" + SITE_HOST + "/" + url, a))
+                          for a in page.xpath(f"//*[@class='ij-pager']//a[@rel='{rel}']/@href")]
+                    for rel in ("prev", "next")}
+            assert rels["prev"] == ([paths[n - 1]] * 2 if n else []), url  # above and below
+            assert rels["next"] == ([paths[n + 1]] * 2 if n + 1 < len(paths) else []), url
+            assert len(page.xpath("//nav[@class='ij-pager']")) == 1, url  # one landmark
 
 
 @pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
@@ -307,6 +345,25 @@ def test_corrections_and_changes_feeds_are_atom(built_site):
     corrections = json.loads((built_site / "api/v1/corrections.json").read_text(encoding="utf-8"))
     assert len(feedparser.parse((built_site / "corrections.xml").read_bytes()).entries) == \
         len(corrections["items"])
+
+
+@pytest.mark.parametrize("name", [root + feed for root in EDITIONS.values()
+                                  for feed in ("feed.xml", "corrections.xml", "changes.xml")])
+def test_every_feed_entry_links_to_a_page_and_anchor_that_exist(built_site, pages, name):
+    """Each entry's link goes where the entry is shown: a new source, to the sources' page that
+    lists it (they are split over several)."""
+    (site_url,) = pages["index.html"].tree.xpath("//link[@rel='canonical']/@href")
+    links = [e.link for e in feedparser.parse((built_site / name).read_bytes()).entries]
+    assert links, name
+    for link in links:
+        assert link.startswith(site_url), link
+        path, _, fragment = link.removeprefix(site_url).partition("#")
+        target = _target(built_site, path)
+        assert target.is_file(), link
+        if fragment:
+            page = pages.get(target.relative_to(built_site).as_posix())
+            ids = page.ids if page else set(lxml_html.parse(str(target)).xpath("//@id"))
+            assert fragment in ids, link
 
 
 @pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)

@@ -20,7 +20,7 @@ from sitedata.history import History
 from sitedata.loader import _syntax_message, load_document, parse_document
 from sitedata.pipeline import Memo, load_data, load_site, validate
 from sitedata.problems import DataError, Problem, Report
-from sitedata.registry import COLLECTIONS, page_url
+from sitedata.registry import COLLECTIONS, PLACES, Place, page_url, pages
 from sitedata.schema import Schemas
 from sitedata.views import Views
 
@@ -354,6 +354,60 @@ def test_a_memo_forgets_its_verdicts_when_the_judge_changes(project):
     project.replace(schema, '"required": [', '"required": ["isbn", ')
     assert "missing the required field 'isbn'" in \
         validate(project.root, datetime.date(2026, 11, 30), memo).report.format()
+
+
+def test_a_long_list_goes_on_over_further_pages_of_its_size():
+    assert pages("source", 0) == pages("source", 100) == ["sources.md"]
+    assert pages("source", 101) == ["sources.md", "sources/2.md"]
+    assert pages("source", 300) == ["sources.md", "sources/2.md", "sources/3.md"]
+    assert pages("outcome", 1000) == ["outcomes.md"]  # not split
+
+
+def test_sources_are_split_by_kind_then_id_and_linked_on_their_page(project, monkeypatch):
+    monkeypatch.setitem(PLACES, "source", Place("sources.md", "src-", per_page=2))
+    site = enriched(project.root)
+    assert site.source_pages == [("sources.md", ["mea-briefing", "mfa-china-presser"]),
+                                 ("sources/2.md", ["mofa-dialogue", "wire-report"]),
+                                 ("sources/3.md", ["think-tank"])]  # official, news, analysis
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("visit.md")
+    assert views.link("source", "mea-briefing") == "../sources/#src-mea-briefing"
+    assert views.link("source", "wire-report") == "../sources/2/#src-wire-report"
+    assert views.url("sources.md") == "../sources/"
+    views.start_page("sources/3.md")
+    assert views.link("source", "think-tank") == "#src-think-tank"
+    assert sorted(s["id"] for s in site.sources_on("sources/2.md")) == ["mofa-dialogue", "wire-report"]
+    sections = views.source_sections()
+    assert "think-tank" in sections and "wire-report" not in sections
+    assert "## Analysis" in sections and "## Official" not in sections
+    pager = str(views.source_pager())
+    assert pager.startswith('<nav class="ij-pager" aria-label="Pages of the source list">')
+    assert "Page 3 of 3: sources 5 to 5 of 5." in pager
+    assert '<a href="../">First</a> · <a href="../2/" rel="prev">Previous</a></p>' in pager
+    assert str(views.source_pager(below=True)).startswith('<div class="ij-pager">')
+    views.start_page("sources/2.md")  # first and last are the previous and the next
+    assert 'of 5.\n<a href="../" rel="prev">Previous</a> · <a href="../3/" rel="next">Next</a>' \
+        '</p>' in str(views.source_pager())
+    views.start_page("sources.md")
+    assert '<a href="2/" rel="next">Next</a> · <a href="3/">Last</a></p>' in \
+        str(views.source_pager())
+    generated = views.generated_pages()
+    assert list(generated) == ["sources/2.md", "sources/3.md"]
+    front, body = generated["sources/2.md"].removeprefix("---\n").split("\n---\n")
+    assert yaml.safe_load(front) == {
+        "title": "Sources, page 2 of 3", "render_macros": True,
+        "description": "Sources 3 to 4 of 5, each with its publisher, date, kind and language, "
+                       "and the pages and records that cite it."}
+    assert body.lstrip().startswith("# Sources, page 2 of 3 { #sources }")
+    assert "{{ source_sections() }}" in body
+
+
+def test_sources_that_fit_on_one_page_have_no_pager(views, project, monkeypatch):
+    views.start_page("sources.md")
+    assert str(views.source_pager()) == "" and views.generated_pages() == {}
+    monkeypatch.setitem(PLACES, "source", Place("sources.md", "src-"))  # never split
+    assert [(page, len(ids)) for page, ids in enriched(project.root).source_pages] == \
+        [("sources.md", 5)]
 
 
 def test_the_site_holds_every_collection(site):
