@@ -44,7 +44,7 @@ from sitedata.registry import COLLECTIONS  # noqa: E402
 
 PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
-PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "CONTRIBUTING.md")
+PROJECT_FILES = ("mkdocs.yml", "mkdocs.ja.yml", "macros.py", "hooks.py", "CONTRIBUTING.md")
 PROJECT_DIRS = ("sitedata", "docs", "overrides")
 TARGETS = {"validate 1x": 0.3, "validate 10x": 2.0}  # seconds, in one process
 MAX_GROWTH = 1.2  # validation: 100x the data in at most 120x the time of 1x
@@ -142,9 +142,14 @@ def measure_build(root: Path) -> dict:
     site = root / "site"
     seconds, cpu, peak = _run([MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(site)],
                               root)
-    pages = sum(p.stat().st_size for p in site.rglob("*.html"))
+    sizes = {p.relative_to(site).parent.as_posix(): p.stat().st_size
+             for p in site.rglob("*.html")}
+    largest = max(sizes, key=sizes.get)
     index = site / "search" / "search_index.json"
-    return {"seconds": seconds, "cpu": cpu, "peak_kib": peak, "html_mb": pages / 1e6,
+    return {"seconds": seconds, "cpu": cpu, "peak_kib": peak, "html_mb": sum(sizes.values()) / 1e6,
+            "largest": largest, "largest_kb": sizes[largest] / 1e3,
+            "sources_kb": max(size for page, size in sizes.items()  # any of the sources' pages
+                              if "sources" in page.split("/")) / 1e3,
             "search_mb": index.stat().st_size / 1e6 if index.exists() else 0.0}
 
 
@@ -163,15 +168,24 @@ def static_copy(root: Path, out: Path) -> None:
         text = re.sub(r"\n  - macros:\n(?:      .*\n)+", "\n", text)  # the plugin and its options
         text = text.replace("  custom_dir: overrides\n", "")
         text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", text)  # what serving watches
+        text = re.sub(r"\nhooks:\n(?:  - .*\n)+", "\n", text)  # the pages data adds: below
         (out / config).write_text(text, encoding="utf-8")
     shutil.copytree(root / "overrides" / "assets", out / "docs" / "assets")
+    pasted = set()
     for page in (root / "docs").rglob("*.md"):
         rel = page.relative_to(root / "docs").with_suffix("")
         built = site / rel.parent / ("" if rel.name == "index" else rel.name) / "index.html"
-        target = out / "docs" / page.relative_to(root / "docs")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        article = ARTICLE.search(built.read_text(encoding="utf-8"))
-        target.write_text(article.group(1) if article else "", encoding="utf-8")
+        _paste(built, out / "docs" / page.relative_to(root / "docs"))
+        pasted.add(built)
+    # The pages the data adds (hooks.py: the sources' further pages), as pages of their own.
+    for built in sorted(set(site.rglob("*/index.html")) - pasted):
+        _paste(built, out / "docs" / built.parent.relative_to(site).with_suffix(".md"))
+
+
+def _paste(built: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    article = ARTICLE.search(built.read_text(encoding="utf-8"))
+    target.write_text(article.group(1) if article else "", encoding="utf-8")
 
 
 def measure_static(root: Path) -> dict:
@@ -287,7 +301,7 @@ def print_table(rows: list[dict]) -> None:
     header = ("scale", "files", "records", "validate s", "validate cpu s", "growth", "peak MiB",
               "build s",
               "build cpu s", "growth", "static cpu s", "vs static", "peak MiB", "HTML MB",
-              "search MB", "edit→page s", "edit→both s")
+              "search MB", "largest page kB", "sources page kB", "edit→page s", "edit→both s")
     lines = [header]
     for r in rows:
         lines.append((f"{r['factor']}x", str(r["files"]), str(r["v_records"]),
@@ -297,7 +311,8 @@ def print_table(rows: list[dict]) -> None:
                       f"{r['b_cpu']:.1f}", f"{r['b_cpu'] / base['b_cpu']:.1f}x",
                       f"{r['s_cpu']:.1f}", f"{r['b_cpu'] / r['s_cpu']:.2f}x",
                       f"{r['b_peak_kib'] / 1024:.0f}", f"{r['b_html_mb']:.1f}",
-                      f"{r['b_search_mb']:.1f}",
+                      f"{r['b_search_mb']:.1f}", f"{r['b_largest_kb']:.0f} ({r['b_largest']})",
+                      f"{r['b_sources_kb']:.0f}",
                       f"{r['e_page']:.1f}" if "e_page" in r else "-",
                       f"{r['e_editions']:.1f}" if "e_editions" in r else "-"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
