@@ -125,8 +125,7 @@ class Site:
 
     def sources_on(self, page: str) -> list[dict]:
         """The sources listed on one of the sources' pages, in the order of `sources`."""
-        ids = set(dict(self.source_pages)[page])
-        return [s for s in self.sources.values() if s["id"] in ids]
+        return [self.sources[i] for i in dict(self.source_pages)[page]]
 
     def corrections_of(self, collection: str, record_id: str, part: str) -> list[dict]:
         """The corrections made to a record (or to one part of it), newest first."""
@@ -172,7 +171,7 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     data = {name: [r.data for r in rs] for name, rs in records.items()}  # every collection
     site.sources = {s["id"]: s for s in sorted(data["sources"],
                                                key=lambda s: (s["publisher"], s["published"]))}
-    site.source_pages = _split("source", site.sources.values(), list(vocabulary.kind))
+    site.source_pages = _split("source", list(site.sources.values()), list(vocabulary.kind))
     site.moved = {("sources.md", anchor("source", sid)): page
                   for page, ids in site.source_pages[1:] for sid in ids}
     site.people = {p["id"]: p for p in data["people"]}
@@ -197,13 +196,16 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     return site
 
 
-def _split(kind: str, records, kinds: list[str]) -> list[tuple[str, list[str]]]:
-    """A list too long for one page over several (registry.pages): in the order of the kinds,
-    then of the ids, which no edition translates, so that a record is on the same page in
-    every edition and stays there while records are added after it."""
+def _split(kind: str, records: list[dict], kinds: list[str]) -> list[tuple[str, list[str]]]:
+    """A list too long for one page over several (registry.pages), each page with the ids of
+    the records it lists, in the order of `records`. Which page a record is on goes by its kind
+    (in the order of `kinds`) and then its id, which no edition translates: it is on the same
+    page in every edition, and records added after it in that order do not move it."""
     ids = [r["id"] for r in sorted(records, key=lambda r: (kinds.index(r["kind"]), r["id"]))]
     size = PLACES[kind].per_page or max(len(ids), 1)
-    return [(page, ids[i * size:(i + 1) * size]) for i, page in enumerate(pages(kind, len(ids)))]
+    shown = {r["id"]: n for n, r in enumerate(records)}
+    return [(page, sorted(ids[i * size:(i + 1) * size], key=shown.__getitem__))
+            for i, page in enumerate(pages(kind, len(ids)))]
 
 
 def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str, str], Dates]:

@@ -96,8 +96,8 @@ def place(kind: str, record_id: str = "") -> tuple[str, str]:
 
 
 def pages(kind: str, count: int) -> list[str]:
-    """The pages that list `count` records of `kind`, in order: its page, then sources/2.md,
-    sources/3.md… (URLs sources/, sources/2/…); always at least the first."""
+    """The pages that list `count` records of `kind`, in order, always at least its own page:
+    sources.md, then sources/2.md, sources/3.md… (URLs sources/, sources/2/…)."""
     spot = PLACES[kind]
     if not spot.per_page:
         return [spot.page]
