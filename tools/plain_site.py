@@ -106,7 +106,14 @@ def build(site: Path, out: Path) -> Path:
             project = Path(tmp) / (lang or "en")
             docs = project / "docs"
             nav = _nav(config_file)
-            for name in _files(nav):
+            names = _files(nav)
+            # And the pages the data adds, not in the navigation (hooks.py: sources/2/…).
+            other_folders = tuple(f for e, f, _c in editions if e != lang and f)
+            names += sorted(
+                rel + ".md" for built in (site / folder).rglob("*/index.html")
+                for rel in [built.parent.relative_to(site / folder).as_posix()]
+                if rel + ".md" not in names and not (rel + "/").startswith(other_folders))
+            for name in names:
                 built = site / folder / ("index.html" if name == "index.md" else
                                          name[:-3] + "/index.html")
                 tree = lxml.html.fromstring(built.read_bytes())

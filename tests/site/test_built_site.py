@@ -439,3 +439,13 @@ def test_front_matter_can_go_into_an_attribute(page):
             if line.startswith(("title:", "description:")):
                 assert '"' not in line.split(":", 1)[1] and "<" not in line, \
                     f"{page.relative_to(ROOT)}: use “curly quotes” in {line.split(':')[0]}"
+
+
+def test_the_audits_plain_site_has_every_page_ours_has(built_site, tmp_path):
+    """make audit measures each page beside the same page of a plain Material site: the pages
+    the data adds (the sources' further pages) must be there too."""
+    from tools.plain_site import build
+
+    plain = build(built_site, tmp_path / "plain")
+    assert [p.relative_to(plain).as_posix() for p in sorted(plain.rglob("index.html"))] == \
+        [p.relative_to(built_site).as_posix() for p in sorted(built_site.rglob("index.html"))]
