@@ -4,6 +4,8 @@ HTML checker rejects, in every built page, after MkDocs has written them.
     autocomplete="off" on checkbox inputs    (allowed on text-like inputs only)
     autocorrect="off" on the search input    (not an HTML attribute)
     tabindex="" on navigation labels         (an empty tabindex is not an integer)
+    for="__toc" with no __toc toggle         (a page not in the navigation: the sources'
+                                              further pages, which have no toggle to name)
 
 and the one axe finds: the search dialog has no accessible name (aria-dialog-name).
 
@@ -40,6 +42,8 @@ _NAMED_SEARCH_DIALOG = _SEARCH_DIALOG[:-1] + ' aria-label="Search">'
 
 def fix_html(html: str) -> str:
     html = html.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG)
+    if ' id="__toc"' not in html:
+        html = html.replace(' for="__toc"', "")
     return _INPUT.sub(_fix_input, html).replace(' tabindex=""', "")
 
 

@@ -183,6 +183,14 @@ def test_the_sources_are_split_over_pages_of_a_hundred_the_same_in_every_edition
 
 
 @pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
+def test_every_label_names_a_control_on_its_page(pages, rel):
+    """What the Nu HTML checker requires of <label for>: pages outside the navigation lack the
+    toggle that Material's table of contents names."""
+    page = pages[rel]
+    assert set(page.tree.xpath("//label/@for")) <= page.ids, rel
+
+
+@pytest.mark.parametrize("rel", ALL_PAGES + NOT_FOUND)
 def test_no_template_syntax_or_macro_error_reaches_a_reader(pages, rel):
     page = pages[rel]
     assert "Macro Rendering Error" not in page.text

@@ -818,6 +818,10 @@ def test_theme_fixes_touch_only_the_invalid_attributes():
         '<input type="checkbox" id="a">'
         '<input type="text" autocomplete="off">'
         '<label for="x">n</label><label tabindex="0">m</label>')
+    # The table of contents' title names its toggle, which a page outside the navigation lacks.
+    toc = '<label class="md-nav__title" for="__toc">Table of contents</label>'
+    assert fix_html(toc) == '<label class="md-nav__title">Table of contents</label>'
+    assert fix_html('<input id="__toc">' + toc) == '<input id="__toc">' + toc
 
 
 def test_claims_and_milestones_link_to_the_outcome_they_are_about(site, views):
