@@ -17,7 +17,7 @@ from .clock import BuildTime
 from .editions import N_, Catalog, Text, default_catalog, localize_records, use_scripts
 from .history import History
 from .records import Record, walk
-from .registry import BY_NAME, PARTS, PERSPECTIVES, PLACES, anchor, pages, place
+from .registry import BY_NAME, PARTS, PERSPECTIVES, PLACES, pages, place
 from .schema import Schemas
 from .vocabulary import Value, Vocabulary
 
@@ -172,8 +172,7 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     site.sources = {s["id"]: s for s in sorted(data["sources"],
                                                key=lambda s: (s["publisher"], s["published"]))}
     site.source_pages = _split("source", list(site.sources.values()), list(vocabulary.kind))
-    site.moved = {("sources.md", anchor("source", sid)): page
-                  for page, ids in site.source_pages[1:] for sid in ids}
+    site.moved = {place("source", sid): page for page, ids in site.source_pages[1:] for sid in ids}
     site.people = {p["id"]: p for p in data["people"]}
     site.glossary = sorted(data["glossary"], key=lambda g: g["term"].casefold())
     site.terminology = data["terminology"]
