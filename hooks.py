@@ -1,24 +1,305 @@
-"""MkDocs hooks (mkdocs.yml's `hooks:`): the pages that the data adds to those in docs/.
+"""MkDocs hooks (mkdocs.yml's `hooks:`): the glue that lasts the whole process.
 
-A list too long for one page goes on over further pages (sitedata.registry.pages), as many as
-the data needs, so they cannot be files in docs/. macros.py makes their Markdown when the data
-is loaded (on_config) and hands it over in the build's configuration; here each becomes a page
-of the build, one that is not in the navigation (its first page is) and has no "edit this page"
-link (its Markdown is made by the build: the page links to the data to edit instead). The
-macros plugin cannot add files, hence this second file of glue, with no logic of its own.
+macros.py is loaded anew for each build; this file once per process (MkDocs keeps a hook
+module), which is why what must outlive a build is here. None of it has logic of its own: what
+the site is, is in sitedata/.
+
+- **The pages that the data adds** to those in docs/. A list too long for one page goes on over
+  further pages (sitedata.registry.pages), as many as the data needs, so they cannot be files in
+  docs/. macros.py makes their Markdown when the data is loaded (on_config) and hands it over in
+  the build's configuration; here each becomes a page of the build, one that is not in the
+  navigation (its first page is) and has no "edit this page" link (its Markdown is made by the
+  build: the page links to the data to edit instead). The macros plugin cannot add files.
+- **The other editions.** The default edition's build (English, mkdocs.yml, at the site's root)
+  builds each other one from its mkdocs.<edition>.yml into its folder, with the same engine and
+  strictness, so that `mkdocs build` and `mkdocs serve` make the whole site.
+  - `mkdocs build`: when the default edition is done, in this process, each edition handed the
+    data the default one validated (the data is validated once; what CI pays is processor time).
+  - `mkdocs serve`: what an editor pays is the wait from a save to the page. Each other edition
+    is built by a process of its own, kept for the whole session, at the same time as the
+    default edition (it starts once the default build has found the data valid); the default
+    build waits for it and moves its pages into place. On two cores, that halves the wait.
+    Material's search also reuses, in each process, the entries of every page whose HTML has
+    not changed since the last build, rather than parsing every page again on every save.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from mkdocs.plugins import event_priority  # ProperDocs reads the same mark
 
 GENERATED = "_sitedata_pages"  # macros.GENERATED
+HANDED = "_sitedata"  # macros.HANDED: the data the default edition's build hands the others
+
+log = logging.getLogger("mkdocs.plugins.sitedata")
+
+_serving = False
+_builders: dict[str, _Builder] = {}  # while serving: each other edition's builder, by language
+
+
+def _engine(config) -> str:
+    return type(config).__module__.split(".")[0]  # "mkdocs", or a fork such as ProperDocs
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+    if _serving:
+        _reuse_search_entries()
+
+
+def on_shutdown():
+    for builder in _builders.values():
+        builder.stop()
+    _builders.clear()
+
+
+@event_priority(-100)  # after macros.py's: the data is valid and the editions are known
+def on_config(config):
+    """Serving: each other edition's builder, made on the first build, and started on it once
+    the default edition's data is valid. On later builds, on_serve has started them already."""
+    if _serving and _is_default(config):
+        for edition in config["extra"]["editions"][1:]:
+            if edition["lang"] not in _builders:
+                _builders[edition["lang"]] = _Builder(_engine(config), edition)
+            builder = _builders[edition["lang"]]
+            builder.options = {**_edition_options(config, edition),
+                               "site_dir": str(builder.scratch / "site")}
+            if not builder.busy:
+                builder.start()
+    return config
+
+
+def on_serve(server, config, builder):
+    """Serving: on each save, the other editions' builders start with the default edition's
+    build, rather than once its data has loaded (the slowest step of a large site's rebuild).
+    If that data is not valid, its build fails, and what the builders make is not used."""
+    rebuild = server.builder
+
+    def rebuild_every_edition(*args, **kwargs):
+        for other in _builders.values():
+            other.start()
+        return rebuild(*args, **kwargs)
+
+    server.builder = rebuild_every_edition
+    return server
 
 
 def on_files(files, config):
-    engine = type(config).__module__.split(".")[0]  # "mkdocs", or a fork such as ProperDocs
-    structure = importlib.import_module(f"{engine}.structure.files")
+    structure = importlib.import_module(f"{_engine(config)}.structure.files")
     for src_uri, markdown in config.get(GENERATED, {}).items():
         files.append(structure.File.generated(
             config, src_uri, content=markdown, inclusion=structure.InclusionLevel.NOT_IN_NAV))
     return files
+
+
+def on_post_build(config):
+    """The default edition's build is done (macros.py has written its API and fixed its pages):
+    the other editions, in their folders."""
+    if not _is_default(config):
+        return
+    site_dir = Path(config["site_dir"])
+    for edition in config["extra"]["editions"][1:]:
+        if _serving:
+            _builders[edition["lang"]].finish(site_dir / edition["root"])
+        else:
+            build_edition(_engine(config), edition, _edition_options(config, edition),
+                          data=config[HANDED])
+
+
+def _is_default(config) -> bool:
+    editions = config["extra"].get("editions")
+    return bool(editions) and config["extra"]["edition"] == editions[0]["lang"]
+
+
+def _edition_options(config, edition: dict) -> dict:
+    """How to build `edition` beside this build: its configuration file, and this build's site
+    (the edition's folder in it), address and strictness."""
+    site_url = (config["site_url"] or "").rstrip("/")
+    return {"config_file": str(Path(config["config_file_path"]).parent
+                               / f"mkdocs.{edition['lang']}.yml"),
+            "site_dir": str(Path(config["site_dir"]) / edition["root"]),
+            "site_url": f"{site_url}/{edition['root']}" if site_url else "",
+            "strict": config["strict"] or None}
+
+
+def build_edition(engine: str, edition: dict, options: dict, data=None,
+                  command: str = "build") -> None:
+    """Build another edition as `mkdocs build` would, in this process, with `engine` (MkDocs
+    or a fork such as ProperDocs) and `data` if the caller has validated it; raise the engine's
+    PluginError if it fails."""
+    load_config = importlib.import_module(f"{engine}.config").load_config
+    build = importlib.import_module(f"{engine}.commands.build").build
+    exceptions = importlib.import_module(f"{engine}.exceptions")
+    failed = f"The {edition['name']} edition ({edition['lang']}) failed to build"
+    log.info("Building the %s edition (%s) into %s", edition["name"], edition["lang"],
+             options["site_dir"])
+    try:
+        other = load_config(**options)
+        if data is not None:
+            other[HANDED] = data
+        other.plugins.on_startup(command=command, dirty=False)
+        try:
+            build(other)
+        finally:
+            other.plugins.on_shutdown()
+    except (exceptions.Abort, exceptions.BuildError) as err:
+        raise exceptions.PluginError(f"{failed}: {err}") from None
+    except Exception:
+        log.error(failed)
+        raise
+
+
+class _Builder:
+    """While serving: a process that builds one other edition whenever the default edition's
+    build asks, kept for the whole session so that, like the default one, it validates again
+    only the data files that changed and keeps its compiled templates. It builds into a folder
+    of its own (the default build empties the site's folder when it starts), from which
+    finish() moves the pages into the site. Requests and answers are one JSON line each, on the
+    process's stdin and a copy of its stdout (see _serve_builds). Its log goes to stderr with
+    the default build's, but for its errors, which its answer carries: they are shown only if
+    the default build, which reports the same data, has not failed first."""
+
+    def __init__(self, engine: str, edition: dict):
+        self.engine = engine
+        self.edition = edition
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"sitedata-{edition['lang']}-"))
+        self.options: dict = {}  # how to build it (see on_config)
+        self.busy = False
+        self._spawn()
+
+    def _spawn(self) -> None:
+        level = logging.getLogger("mkdocs").getEffectiveLevel()
+        self.process = subprocess.Popen([sys.executable, __file__, self.engine, str(level)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, encoding="utf-8")
+
+    def start(self) -> None:
+        if self.busy:  # a build that failed before it used this one's: drop what it made
+            self._answer()
+        if self.process.poll() is not None:  # it stopped (see _answer): a new one
+            self._spawn()
+        self.process.stdin.write(json.dumps({"edition": self.edition,
+                                             "options": self.options}) + "\n")
+        self.process.stdin.flush()
+        self.busy = True
+
+    def finish(self, target: Path) -> None:
+        error = self._answer()
+        if error:
+            exceptions = importlib.import_module(f"{self.engine}.exceptions")
+            raise exceptions.PluginError(error)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.move(self.scratch / "site", target)
+
+    def _answer(self) -> str | None:
+        self.busy = False
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            return (f"The {self.edition['name']} edition's builder stopped "
+                    f"(exit status {self.process.returncode})")
+        return json.loads(line)["error"]
+
+    def stop(self) -> None:
+        self.process.stdin.close()  # the builder ends when its input does
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class _Errors(logging.Handler):
+    """A builder's log records of errors, kept for its answer."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _serve_builds(engine: str, level: int) -> None:
+    """The builder process: one build of the edition asked for on each line of stdin, one
+    answer on the stdout it was given (anything else written to stdout goes to stderr)."""
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    shown.addFilter(lambda record: record.levelno < logging.ERROR)
+    errors = _Errors()
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(level)
+    logger.addHandler(shown)
+    logger.addHandler(errors)
+    exceptions = importlib.import_module(f"{engine}.exceptions")
+    request = None
+    for line in sys.stdin:
+        request = json.loads(line)
+        errors.messages.clear()
+        try:
+            build_edition(engine, request["edition"], request["options"], command="serve")
+            error = None
+        except exceptions.PluginError as err:
+            error = "\n".join([*errors.messages, str(err)])
+        except Exception:  # an error in the code: its traceback, as the default build shows one
+            error = "\n".join([*errors.messages, traceback.format_exc()])
+        except SystemExit as end:  # mkdocs-macros ends the process on a page's error (shown)
+            edition = request["edition"]
+            error = "\n".join([*errors.messages, f"The {edition['name']} edition "
+                                f"({edition['lang']}) failed to build (exit status {end.code})"])
+        answers.write(json.dumps({"error": error}) + "\n")
+        answers.flush()
+    if request:  # its input has ended (the server stopped, however): so does its folder
+        shutil.rmtree(Path(request["options"]["site_dir"]).parent, ignore_errors=True)
+
+
+def _reuse_search_entries() -> None:
+    """While serving, Material's search parses the HTML of every page of the site on every
+    save, about a quarter of a rebuild, though a save changes few pages. This process keeps
+    each page's entries (by its output file: one page of one edition) with what they are made
+    of: its address, title, HTML, table of contents and the search settings of its front
+    matter. While those are the same, the kept entries are added without parsing. Written here
+    because Material has no such setting: its dirty mode does it for the one page whose
+    Markdown file was saved, not for pages made from data."""
+    index = importlib.import_module("material.plugins.search.plugin").SearchIndex
+    if getattr(index.add_entry_from_context, "reuses", False):
+        return
+    parse = index.add_entry_from_context
+    kept: dict[str, tuple] = {}  # output file: (what the entries are made of, the entries)
+
+    def add_entry_from_context(self, page):
+        made_of = (page.url, page.title, page.content, _toc(page.toc),
+                   json.dumps({key: page.meta.get(key) for key in ("search", "tags", "title")},
+                              sort_keys=True, default=str))
+        output = page.file.abs_dest_path
+        if output in kept and kept[output][0] == made_of:
+            self.entries.extend(dict(entry) for entry in kept[output][1])
+            return
+        first = len(self.entries)
+        parse(self, page)
+        kept[output] = (made_of, [dict(entry) for entry in self.entries[first:]])
+
+    add_entry_from_context.reuses = True
+    index.add_entry_from_context = add_entry_from_context
+
+
+def _toc(items) -> tuple:
+    return tuple((item.title, item.url, _toc(item.children)) for item in items)
+
+
+if __name__ == "__main__":  # a builder process (_Builder)
+    _serve_builds(sys.argv[1], int(sys.argv[2]))

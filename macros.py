@@ -5,12 +5,13 @@ data errors into one clean build failure, registers the page macros, and writes 
 feeds after the build, then fixes Material's few invalid attributes. All logic lives in sitedata/.
 
 Each edition is one MkDocs build: the default one (English, `mkdocs.yml`) at the site's root,
-each other one from `mkdocs.<edition>.yml` into `<edition>/` under it. The default build runs the
-others when it has finished (so `mkdocs build` and `mkdocs serve` make the whole site), in the
-same process, with the same engine and the same strictness, handing them the data it validated:
-the data is validated once per build. Across the builds of one process (`mkdocs serve` builds
-again on every save), a file whose bytes are unchanged is not validated again (see
-sitedata.pipeline.Memo), and compiled templates are kept (sitedata.render.CompiledTemplates).
+each other one from `mkdocs.<edition>.yml` into `<edition>/` under it, built by hooks.py when
+the default one has finished (so `mkdocs build` and `mkdocs serve` make the whole site), handed
+the data this build validated (`HANDED`): the data is validated once per build. (While serving,
+hooks.py builds each other edition at the same time, in a process that validates it too.) Across the
+builds of one process (`mkdocs serve` builds again on every save), a file whose bytes are
+unchanged is not validated again (see sitedata.pipeline.Memo), and compiled templates are kept
+(sitedata.render.CompiledTemplates).
 
 Every build of one commit writes the same bytes: nothing here reads the wall clock. The build is
 dated by the commit (or SOURCE_DATE_EPOCH; see sitedata/clock.py), and MkDocs is handed the same
@@ -20,7 +21,6 @@ header of sitemap.xml.gz).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import subprocess
@@ -64,7 +64,7 @@ sitedata.CODE_STAMP = _STAMP
 _views: Views | None = None
 log = logging.getLogger("mkdocs.plugins.sitedata")
 
-# The key under which the default edition's build hands its data to the others' builds.
+# The key under which the default edition's build hands its data to the others' builds (hooks.py).
 HANDED = "_sitedata"
 # The key under which each build hands hooks.py the pages its data adds to docs/.
 GENERATED = "_sitedata_pages"
@@ -174,41 +174,5 @@ def on_post_build(env) -> None:
     config = env.conf
     site_dir = Path(config["site_dir"])
     write_all(_views.site, site_dir, config["site_url"] or "/", _views.site.built.iso,
-              api=_is_default(config))
-    fix_site(site_dir)
-    if _is_default(config):  # after fix_site: each edition's build fixes its own pages
-        for edition in config["extra"]["editions"][1:]:
-            _build_edition(config, edition, site_dir / edition["root"])
-
-
-def _is_default(config) -> bool:
-    return config["extra"]["edition"] == config["extra"]["editions"][0]["lang"]
-
-
-def _build_edition(config, edition: dict, out: Path) -> None:
-    """Build another edition from its mkdocs.<edition>.yml into `out` as `mkdocs build` would,
-    in this process, with the engine that is building this one (MkDocs or a fork such as
-    ProperDocs) and this build's data; failing this build if it fails."""
-    engine = type(config).__module__.split(".")[0]  # "mkdocs", or the fork's package
-    load_config = importlib.import_module(f"{engine}.config").load_config
-    build = importlib.import_module(f"{engine}.commands.build").build
-    exceptions = importlib.import_module(f"{engine}.exceptions")
-    root = Path(config["config_file_path"]).parent
-    site_url = (config["site_url"] or "").rstrip("/")
-    failed = f"The {edition['name']} edition ({edition['lang']}) failed to build"
-    log.info("Building the %s edition (%s) into %s", edition["name"], edition["lang"], out)
-    try:
-        other = load_config(str(root / f"mkdocs.{edition['lang']}.yml"), site_dir=str(out),
-                            site_url=f"{site_url}/{edition['root']}" if site_url else "",
-                            strict=config["strict"] or None)
-        other[HANDED] = config[HANDED]
-        other.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(other)
-        finally:
-            other.plugins.on_shutdown()
-    except (exceptions.Abort, exceptions.BuildError) as err:
-        raise PluginError(f"{failed}: {err}") from None
-    except Exception:
-        log.error(failed)
-        raise
+              api=config["extra"]["edition"] == config["extra"]["editions"][0]["lang"])
+    fix_site(site_dir)  # then hooks.py builds the other editions, each of which fixes its own

@@ -1,0 +1,160 @@
+"""`mkdocs serve` as an editor runs it (`make serve`; issue 14, item 7).
+
+While serving, hooks.py builds each other edition in a process of its own, at the same time as
+the default one, and Material's search reuses the entries of pages whose HTML has not changed.
+Neither may change what is served: after a save, every file of both editions must be what a
+build of the same files makes. A bad save is reported once, as a build reports it, and the
+next good save brings the site back; when serving ends, the builder process and its folder go
+with it. Slow (a server, a build, several rebuilds of the small fixture data).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import MKDOCS, ROOT, copy_project
+
+pytestmark = pytest.mark.process
+
+# What the server adds to each page it serves (mkdocs/livereload: _inject_js_into_html).
+RELOAD_SCRIPT = re.compile(rb"<script>[^<]*livereload[^<]*</script>(?=</body>)")
+BUILDER_FOLDER = re.compile(r"edition \(ja\) into (\S+)/site")
+
+
+class Server:
+    def __init__(self, project, log: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}/site/"
+        self.env = {**os.environ, "SITE_BUILD_DATE": TODAY, "NO_MKDOCS_2_WARNING": "1",
+                    "GITHUB_ACTIONS": "", "SITE_URL": self.base}
+        self.log = log
+        project.copy_the_rest()
+        with log.open("w") as err:
+            self.process = subprocess.Popen(
+                [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project.root,
+                env=self.env, stdout=subprocess.DEVNULL, stderr=err)
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(self.base + path, timeout=60) as response:
+            return RELOAD_SCRIPT.sub(b"", response.read())
+
+    def wait_for(self, path: str, text: str, timeout: float = 120) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            assert self.process.poll() is None, self.text()
+            with contextlib.suppress(OSError):
+                if text.encode() in self.get(path):
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"{path} did not show {text!r}:\n{self.text()}")
+
+    def wait_in_log(self, text: str, timeout: float = 120) -> None:
+        end = time.monotonic() + timeout
+        while text not in self.text():
+            assert time.monotonic() < end, f"the log never showed {text!r}:\n{self.text()}"
+            time.sleep(0.1)
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def builders(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop(self) -> None:
+        """As an editor stops it: Ctrl-C."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The project with the real data, which the pages cite."""
+    return copy_project(tmp_path, ROOT / "data")
+
+
+@pytest.fixture
+def server(project, tmp_path):
+    running = Server(project, tmp_path / "serve.log")
+    try:
+        running.wait_for("ja/sources/", "</html>", timeout=300)  # the first build, both editions
+        running.wait_in_log("Serving on")
+        # The watcher (polling every half second) takes its first look at the files in a thread
+        # of its own once serving starts, and says nothing when it has: a save before that look
+        # would not be seen.
+        time.sleep(2)
+        yield running
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+
+
+TODAY = datetime.date.today().isoformat()
+SOURCE = "data/sources/ht-2026-01-14-motegi-to-visit-india.yaml"
+TITLE = (SOURCE, "title: Japan foreign minister", "title: Revised Japan foreign minister")
+REVISED = "Revised Japan foreign minister"
+
+
+def _revise_and_wait(project, server) -> None:
+    project.replace(*TITLE)
+    for page in ("visit/", "ja/visit/"):  # two pages that cite it
+        server.wait_for(page, REVISED)
+
+
+def test_a_save_is_served_in_every_edition_as_a_build_makes_it(project, server):
+    _revise_and_wait(project, server)
+    builders = server.builders()
+    folder = Path(BUILDER_FOLDER.search(server.text()).group(1))
+    assert len(builders) == 1 and folder.is_dir()
+    result = project.run(MKDOCS, "build", "--strict", "--site-dir", "site",
+                         env={"SITE_URL": server.base, "SITE_BUILD_DATE": TODAY})
+    assert result.returncode == 0, result.stderr
+    built = project.root / "site"
+    files = sorted(path.relative_to(built).as_posix() for path in built.rglob("*")
+                   if path.is_file())
+    assert "ja/search/search_index.json" in files and "ja/sources/index.html" in files
+    differ = [name for name in files if server.get(name) != (built / name).read_bytes()]
+    assert differ == []
+    # The search index: kept entries, but for the pages the save changed.
+    assert REVISED.encode() in server.get("ja/search/search_index.json")
+    # When the editor stops the server (Ctrl-C), the builder and its folder go too.
+    server.stop()
+    assert server.process.returncode == 0, server.text()
+    for pid in builders:
+        assert not Path(f"/proc/{pid}").exists()
+    assert not folder.exists()
+
+
+def test_errors_are_reported_once_and_the_next_good_save_recovers(project, server):
+    # Bad data: the default edition's build reports it; the builder's report of the same data
+    # is dropped.
+    project.replace(SOURCE, "published: 2026-01-14", "published: 2026-01-99")
+    problem = next(p for p in project.problems() if SOURCE in p)
+    server.wait_in_log(problem)
+    project.replace(SOURCE, "published: 2026-01-99", "published: 2026-01-14")
+    _revise_and_wait(project, server)
+    assert server.text().count(problem) == 1
+    # An error in another edition alone: its builder's report, once.
+    page = "docs/ja/index.md"
+    original = (project.root / page).read_text(encoding="utf-8")
+    project.write(page, original + "\n{{ no_such_macro() }}\n")
+    server.wait_in_log("The 日本語 edition (ja) failed to build")
+    project.write(page, original)
+    project.replace(SOURCE, REVISED, "Revised again Japan foreign minister")
+    server.wait_for("ja/visit/", "Revised again")
+    assert server.text().count("The 日本語 edition (ja) failed to build") == 1
+    assert server.text().count("_UndefinedError_: 'no_such_macro'") == 1  # mkdocs-macros' report
