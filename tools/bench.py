@@ -226,6 +226,9 @@ def measure_serve(root: Path, edits: int = 3) -> dict:
                                stderr=subprocess.DEVNULL)
     try:
         _wait_for(pages[-1], "</html>", timeout=900)  # the first build, both editions
+        # The watcher takes its first look at the files in a thread of its own once serving
+        # starts, and says nothing when it has: a save before that look would not be seen.
+        time.sleep(2)
         # A source that the first of the sources' pages lists (they are split over several).
         with urllib.request.urlopen(pages[0], timeout=30) as response:
             first = re.search(r'<li id="src-([^"]+)"', response.read().decode("utf-8")).group(1)
