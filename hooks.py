@@ -36,8 +36,6 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from mkdocs.plugins import event_priority  # ProperDocs reads the same mark
-
 GENERATED = "_sitedata_pages"  # macros.GENERATED
 HANDED = "_sitedata"  # macros.HANDED: the data the default edition's build hands the others
 
@@ -64,7 +62,8 @@ def on_shutdown():
     _builders.clear()
 
 
-@event_priority(-100)  # after macros.py's: the data is valid and the editions are known
+# MkDocs runs the hooks after every plugin: macros.py's on_config has validated the data (or
+# failed the build) and named the editions by now.
 def on_config(config):
     """Serving: each other edition's builder, made on the first build, and started on it once
     the default edition's data is valid. On later builds, on_serve has started them already."""
@@ -245,6 +244,8 @@ def _serve_builds(engine: str, level: int) -> None:
     logger.setLevel(level)
     logger.addHandler(shown)
     logger.addHandler(errors)
+    # The engine as its command line loads it: ProperDocs, for one, then answers for `mkdocs`.
+    importlib.import_module(f"{engine}.__main__")
     exceptions = importlib.import_module(f"{engine}.exceptions")
     request = None
     for line in sys.stdin:

@@ -26,6 +26,8 @@ import pytest
 
 from conftest import MKDOCS, ROOT, copy_project
 
+PROPERDOCS = str(Path(MKDOCS).with_name("properdocs"))
+
 pytestmark = pytest.mark.process
 
 # What the server adds to each page it serves (mkdocs/livereload: _inject_js_into_html).
@@ -34,7 +36,7 @@ BUILDER_FOLDER = re.compile(r"edition \(ja\) into (\S+)/site")
 
 
 class Server:
-    def __init__(self, project, log: Path):
+    def __init__(self, project, log: Path, engine: str = MKDOCS):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -45,7 +47,7 @@ class Server:
         project.copy_the_rest()
         with log.open("w") as err:
             self.process = subprocess.Popen(
-                [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project.root,
+                [engine, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project.root,
                 env=self.env, stdout=subprocess.DEVNULL, stderr=err)
 
     def get(self, path: str) -> bytes:
@@ -87,9 +89,14 @@ def project(tmp_path):
     return copy_project(tmp_path, ROOT / "data")
 
 
+@pytest.fixture(params=[MKDOCS, PROPERDOCS], ids=["mkdocs", "properdocs"])
+def engine(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def server(project, tmp_path):
-    running = Server(project, tmp_path / "serve.log")
+def server(project, tmp_path, engine):
+    running = Server(project, tmp_path / "serve.log", engine)
     try:
         running.wait_for("ja/sources/", "</html>", timeout=300)  # the first build, both editions
         running.wait_in_log("Serving on")
@@ -115,12 +122,13 @@ def _revise_and_wait(project, server) -> None:
         server.wait_for(page, REVISED)
 
 
-def test_a_save_is_served_in_every_edition_as_a_build_makes_it(project, server):
+def test_a_save_is_served_in_every_edition_as_a_build_makes_it(project, server, engine):
+    """With either engine (the builder process must load the one that serves)."""
     _revise_and_wait(project, server)
     builders = server.builders()
     folder = Path(BUILDER_FOLDER.search(server.text()).group(1))
     assert len(builders) == 1 and folder.is_dir()
-    result = project.run(MKDOCS, "build", "--strict", "--site-dir", "site",
+    result = project.run(engine, "build", "--strict", "--site-dir", "site",
                          env={"SITE_URL": server.base, "SITE_BUILD_DATE": TODAY})
     assert result.returncode == 0, result.stderr
     built = project.root / "site"
@@ -139,6 +147,7 @@ def test_a_save_is_served_in_every_edition_as_a_build_makes_it(project, server):
     assert not folder.exists()
 
 
+@pytest.mark.parametrize("engine", [MKDOCS], ids=["mkdocs"])
 def test_errors_are_reported_once_and_the_next_good_save_recovers(project, server):
     # Bad data: the default edition's build reports it; the builder's report of the same data
     # is dropped.
