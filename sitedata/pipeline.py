@@ -21,7 +21,7 @@ from pathlib import Path
 from .clock import BuildTime, build_time, site_day
 from .editions import Catalog, load_catalogs
 from .enrich import Site, enrich
-from .history import History, read_history
+from .history import History, HistoryMemo, read_history
 from .loader import parse_document, read_file
 from .problems import DataError, Problem, Report
 from .records import Record, records_of
@@ -110,6 +110,7 @@ class Memo:
         self._key: tuple | None = None
         self._schemas: Schemas | None = None
         self._files: dict[str, Judged] = {}
+        self.history = HistoryMemo()  # and the history from git (see there)
 
     def schemas(self, root: Path, today: datetime.date) -> Schemas:
         """The schemas to judge with on `today`; a new set, and no verdicts kept, when the
@@ -190,7 +191,8 @@ def load_data(root: Path, today: datetime.date | None = None,
     built = build_time(root, result.records)
     today = today or judged_day() or site_day(built, result.records)
     lists = [c.path for c in COLLECTIONS if c.layout == "list"]
-    return SiteData(result, built, today, read_history(root, lists))
+    return SiteData(result, built, today,
+                    read_history(root, lists, memo.history if memo else None))
 
 
 def load_site(root: Path, today: datetime.date | None = None, edition: str = "") -> Site:

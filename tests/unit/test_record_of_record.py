@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURE_DAY, ROOT
 from sitedata.clock import ClockError, build_time
 from sitedata.enrich import enrich
-from sitedata.history import read_history
+from sitedata.history import HistoryMemo, read_history
 from sitedata.pipeline import load_site, validate
 from sitedata.views import Views
 
@@ -78,6 +78,37 @@ def test_a_list_entry_is_dated_by_its_own_lines_only(history_project):
     dates = load_site(root, FIXTURE_DAY).dates
     assert (dates[("glossary", "quad")].changed, dates[("glossary", "jwg")].changed) == \
         ("2026-11-23", "2026-11-22")
+
+def test_a_kept_history_is_read_again_only_where_it_changed(history_project, monkeypatch):
+    """Under mkdocs serve each save reads the history again: at the same commit, a memo gives
+    the log and the blames it kept, and blames again only a list file whose bytes changed; a
+    new commit reads everything again."""
+    import sitedata.history as history_module
+
+    root = history_project.root
+    asked = []
+    real = history_module.git_output
+    monkeypatch.setattr(history_module, "git_output",
+                        lambda at, *args: asked.append(args[0]) or real(at, *args))
+    memo = HistoryMemo()
+    first = read_history(root, LISTS, memo)
+    assert asked.count("log") == 1 and asked.count("blame") == 1
+    asked.clear()
+    again = read_history(root, LISTS, memo)
+    assert (again.changed, again.added, again.lines) == (first.changed, first.added, first.lines)
+    assert "log" not in asked and "blame" not in asked
+    history_project.replace("data/glossary.yaml", "en: JWG", "en: JWGs")  # not committed
+    edited = read_history(root, LISTS, memo)
+    assert asked.count("blame") == 1 and "log" not in asked
+    assert edited.lines == read_history(root, LISTS).lines
+    assert edited.span("data/glossary.yaml", 14, 14) == ("", "")
+    asked.clear()
+    git(root, "commit", "-q", "-am", "third", day="2026-11-22")
+    committed = read_history(root, LISTS, memo)
+    assert asked.count("log") == 1 and asked.count("blame") == 1
+    assert committed.span("data/glossary.yaml", 14, 14) == ("2026-11-22", "2026-11-22")
+    assert committed.changed["data/glossary.yaml"] == "2026-11-22"
+
 
 def test_uncommitted_lines_have_no_date(history_project):
     history_project.replace("data/glossary.yaml", "en: JWG", "en: JWGs")
