@@ -118,7 +118,7 @@ class Site:
     moved: dict[tuple[str, str], str] = field(default_factory=dict)  # (page, anchor) -> page
     _by_id: dict[tuple[str, str], Record] = field(default_factory=dict, repr=False)
 
-    def locate(self, page: str, fragment: str = "") -> str:
+    def locate(self, page: str, fragment: str) -> str:
         """The page that shows an anchor of `page`: `page` itself, or the further page of a
         list split over several that holds it (registry.pages)."""
         return self.moved.get((page, fragment), page)
@@ -201,7 +201,7 @@ def _split(kind: str, records: list[dict], kinds: list[str]) -> list[tuple[str, 
     (in the order of `kinds`) and then its id, which no edition translates: it is on the same
     page in every edition, and records added after it in that order do not move it."""
     ids = [r["id"] for r in sorted(records, key=lambda r: (kinds.index(r["kind"]), r["id"]))]
-    size = PLACES[kind].per_page or max(len(ids), 1)
+    size = PLACES[kind].per_page or len(ids)  # no per_page: all on one page (pages())
     shown = {r["id"]: n for n, r in enumerate(records)}
     return [(page, sorted(ids[i * size:(i + 1) * size], key=shown.__getitem__))
             for i, page in enumerate(pages(kind, len(ids)))]

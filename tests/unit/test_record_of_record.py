@@ -79,6 +79,17 @@ def test_a_list_entry_is_dated_by_its_own_lines_only(history_project):
     assert (dates[("glossary", "quad")].changed, dates[("glossary", "jwg")].changed) == \
         ("2026-11-23", "2026-11-22")
 
+def test_a_record_not_yet_committed_has_no_dates_from_git(history_project):
+    """A new file, not yet committed: no day added or changed (empty, as in the API), only the
+    day the data says it was verified."""
+    host = (history_project.root / "data/people/host-one.yaml").read_text(encoding="utf-8")
+    history_project.write("data/people/host-two.yaml", host.replace("id: host-one", "id: host-two"))
+    site = load_site(history_project.root, FIXTURE_DAY)
+    dates = site.dates[("people", "host-two")]
+    assert (dates.added, dates.changed) == ("", "")
+    assert dates.verified == site.dates[("people", "host-one")].verified
+
+
 def test_a_kept_history_is_read_again_only_where_it_changed(history_project, monkeypatch):
     """Under mkdocs serve each save reads the history again: at the same commit, a memo gives
     the log and the blames it kept, and blames again only a list file whose bytes changed; a
