@@ -13,7 +13,7 @@ from conftest import FIXTURE_DAY, ROOT
 from sitedata.clock import ClockError, build_time
 from sitedata.enrich import enrich
 from sitedata.history import HistoryMemo, read_history
-from sitedata.pipeline import load_site, validate
+from sitedata.pipeline import Memo, load_data, load_site, validate
 from sitedata.views import Views
 
 LISTS = ["data/glossary.yaml"]
@@ -119,6 +119,24 @@ def test_a_kept_history_is_read_again_only_where_it_changed(history_project, mon
     assert asked.count("log") == 1 and asked.count("blame") == 1
     assert committed.span("data/glossary.yaml", 14, 14) == ("2026-11-22", "2026-11-22")
     assert committed.changed["data/glossary.yaml"] == "2026-11-22"
+
+
+def test_the_process_memo_keeps_the_history_between_builds(history_project, monkeypatch):
+    """macros.py loads the data with the process's memo on every build: the second load at
+    the same commit does not ask git for the log or a blame again."""
+    import sitedata.history as history_module
+
+    asked = []
+    real = history_module.git_output
+    monkeypatch.setattr(history_module, "git_output",
+                        lambda at, *args: asked.append(args[0]) or real(at, *args))
+    memo = Memo()
+    first = load_data(history_project.root, FIXTURE_DAY, memo)
+    assert "log" in asked
+    asked.clear()
+    second = load_data(history_project.root, FIXTURE_DAY, memo)
+    assert "log" not in asked and "blame" not in asked
+    assert second.history.lines == first.history.lines and second.history.changed
 
 
 def test_uncommitted_lines_have_no_date(history_project):
