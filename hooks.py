@@ -82,13 +82,24 @@ def on_config(config):
 def on_serve(server, config, builder):
     """Serving: on each save, the other editions' builders start with the default edition's
     build, rather than once its data has loaded (the slowest step of a large site's rebuild).
-    If that data is not valid, its build fails, and what the builders make is not used."""
+    If that data is not valid, its build fails, and what the builders make is not used.
+
+    And an error in a page's macros fails that rebuild, as any error does, rather than the
+    server: mkdocs-macros ends the process on one (`on_error_fail`, which `mkdocs build` needs
+    to fail), and MkDocs' rebuild loop lets a bare SystemExit through."""
     rebuild = server.builder
+    abort = importlib.import_module(f"{_engine(config)}.exceptions").Abort
 
     def rebuild_every_edition(*args, **kwargs):
         for other in _builders.values():
             other.start()
-        return rebuild(*args, **kwargs)
+        try:
+            return rebuild(*args, **kwargs)
+        except SystemExit as end:
+            if isinstance(end, abort):  # MkDocs' own: the loop reports it and goes on
+                raise
+            raise abort(f"The build stopped (exit status {end.code}): see the error above") \
+                from None
 
     server.builder = rebuild_every_edition
     return server

@@ -68,6 +68,7 @@ class Server:
         end = time.monotonic() + timeout
         while text not in self.text():
             assert time.monotonic() < end, f"the log never showed {text!r}:\n{self.text()}"
+            assert self.process.poll() is None, f"the server stopped:\n{self.text()}"
             time.sleep(0.1)
 
     def text(self) -> str:
@@ -167,3 +168,13 @@ def test_errors_are_reported_once_and_the_next_good_save_recovers(project, serve
     server.wait_for("ja/visit/", "Revised again")
     assert server.text().count("The 日本語 edition (ja) failed to build") == 1
     assert server.text().count("_UndefinedError_: 'no_such_macro'") == 1  # mkdocs-macros' report
+    # An error in a page's macros, which mkdocs-macros reports and then ends the process with:
+    # that rebuild fails, not the server.
+    page = "docs/index.md"
+    original = (project.root / page).read_text(encoding="utf-8")
+    project.write(page, original + "\n{{ another_missing_macro() }}\n")
+    server.wait_in_log("The build stopped (exit status 100)")
+    project.write(page, original)
+    project.replace(SOURCE, "Revised again", "Revised a third time")
+    server.wait_for("visit/", "Revised a third time")
+    assert server.text().count("_UndefinedError_: 'another_missing_macro'") == 1
