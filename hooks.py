@@ -123,7 +123,7 @@ def on_post_build(config):
         if _serving:
             _builders[edition["lang"]].finish(site_dir / edition["root"])
         else:
-            build_edition(_engine(config), edition, _edition_options(config, edition),
+            _build_edition(_engine(config), edition, _edition_options(config, edition),
                           data=config[HANDED])
 
 
@@ -143,7 +143,7 @@ def _edition_options(config, edition: dict) -> dict:
             "strict": config["strict"] or None}
 
 
-def build_edition(engine: str, edition: dict, options: dict, data=None,
+def _build_edition(engine: str, edition: dict, options: dict, data=None,
                   command: str = "build") -> None:
     """Build another edition as `mkdocs build` would, in this process, with `engine` (MkDocs
     or a fork such as ProperDocs) and `data` if the caller has validated it; raise the engine's
@@ -263,7 +263,7 @@ def _serve_builds(engine: str, level: int) -> None:
         request = json.loads(line)
         errors.messages.clear()
         try:
-            build_edition(engine, request["edition"], request["options"], command="serve")
+            _build_edition(engine, request["edition"], request["options"], command="serve")
             error = None
         except exceptions.PluginError as err:
             error = "\n".join([*errors.messages, str(err)])
