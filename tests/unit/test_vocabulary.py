@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURE_DAY, ROOT, copy_project
-from sitedata.registry import SCHEMA_DIR
+from sitedata.pipeline import validate
+from sitedata.registry import COLLECTIONS, SCHEMA_DIR
 from sitedata.schema import Schemas
 
 VOCABULARY = f"{SCHEMA_DIR}/vocabulary.schema.json"
@@ -104,6 +105,17 @@ def test_every_kind_of_meta_schema_error_is_explained(project):
         f"{VOCABULARY}:{line}:108: $defs.status.oneOf[3].x-icon '✕✕✕' is longer than 2 character(s)",
         f"{VOCABULARY}:{line}:126: $defs.status.oneOf[3].x-stage 'later' is not one of "
         "pending, active, done"]
+
+
+def test_a_broken_vocabulary_stops_validation_with_no_records(project):
+    """Without a vocabulary the schemas cannot be applied: validation stops there, with the
+    vocabulary's problems, every collection empty (not missing: the bench and the command line
+    count them) and the schemas it was to judge with."""
+    add_country(project, '{"const": "germany"}')
+    result = validate(project.root, FIXTURE_DAY)
+    assert result.report and result.vocabulary is None
+    assert result.records == {c.name: [] for c in COLLECTIONS}
+    assert isinstance(result.schemas, Schemas)
 
 
 @pytest.mark.process
