@@ -48,7 +48,10 @@ class Server:
         with log.open("w") as err:
             self.process = subprocess.Popen(
                 [engine, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project.root,
-                env=self.env, stdout=subprocess.DEVNULL, stderr=err)
+                env=self.env, stdout=subprocess.DEVNULL, stderr=err,
+                # Ctrl-C reaches it as it reaches a server in a terminal: pytest-xdist's
+                # workers ignore SIGINT, which a child would inherit (and Python then keeps).
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def get(self, path: str) -> bytes:
         with urllib.request.urlopen(self.base + path, timeout=60) as response:
