@@ -8,8 +8,8 @@ Each edition is one MkDocs build: the default one (English, `mkdocs.yml`) at the
 each other one from `mkdocs.<edition>.yml` into `<edition>/` under it, built by hooks.py when
 the default one has finished (so `mkdocs build` and `mkdocs serve` make the whole site), handed
 the data this build validated (`HANDED`): the data is validated once per build. (While serving,
-hooks.py builds each other edition at the same time, in a process that validates it too.) Across the
-builds of one process (`mkdocs serve` builds again on every save), a file whose bytes are
+hooks.py builds each other edition at the same time, in a process that validates it too.) Across
+the builds of one process (`mkdocs serve` builds again on every save), a file whose bytes are
 unchanged is not validated again (see sitedata.pipeline.Memo), and compiled templates are kept
 (sitedata.render.CompiledTemplates).
 

@@ -1,7 +1,8 @@
 """Enrich stage, history: when each data file (and each entry of a list file) was added and last
 changed, read from git at build time.
 
-`read_history(root)` asks git once for the log of data/ and once per list file for its blame.
+`read_history(root)` asks git once for the log of data/ and once per list file for its blame
+(with a `HistoryMemo`, only for a new commit or a list file whose bytes changed).
 Dates are the committer's, in UTC, so that two builds of one commit agree. Where the history is
 missing (no git, a tarball, a shallow clone that stops short), `History.reason` says why and no
 date is given: a shallow clone would otherwise date every record to its one commit.
