@@ -151,7 +151,7 @@ def _build_edition(engine: str, edition: dict, options: dict, data=None,
     load_config = importlib.import_module(f"{engine}.config").load_config
     build = importlib.import_module(f"{engine}.commands.build").build
     exceptions = importlib.import_module(f"{engine}.exceptions")
-    failed = f"The {edition['name']} edition ({edition['lang']}) failed to build"
+    failed = _failed(edition)
     log.info("Building the %s edition (%s) into %s", edition["name"], edition["lang"],
              options["site_dir"])
     try:
@@ -168,6 +168,10 @@ def _build_edition(engine: str, edition: dict, options: dict, data=None,
     except Exception:
         log.error(failed)
         raise
+
+
+def _failed(edition: dict) -> str:
+    return f"The {edition['name']} edition ({edition['lang']}) failed to build"
 
 
 class _Builder:
@@ -270,9 +274,8 @@ def _serve_builds(engine: str, level: int) -> None:
         except Exception:  # an error in the code: its traceback, as the default build shows one
             error = "\n".join([*errors.messages, traceback.format_exc()])
         except SystemExit as end:  # mkdocs-macros ends the process on a page's error (shown)
-            edition = request["edition"]
-            error = "\n".join([*errors.messages, f"The {edition['name']} edition "
-                                f"({edition['lang']}) failed to build (exit status {end.code})"])
+            error = "\n".join([*errors.messages,
+                                f"{_failed(request['edition'])} (exit status {end.code})"])
         answers.write(json.dumps({"error": error}) + "\n")
         answers.flush()
     if request:  # its input has ended (the server stopped, however): so does its folder

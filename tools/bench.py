@@ -231,8 +231,8 @@ def measure_serve(root: Path, edits: int = 3) -> dict:
         time.sleep(2)
         # A source that the first of the sources' pages lists (they are split over several).
         with urllib.request.urlopen(pages[0], timeout=30) as response:
-            first = re.search(r'<li id="src-([^"]+)"', response.read().decode("utf-8")).group(1)
-        source = root / "data" / "sources" / f"{first}.yaml"
+            listed = re.search(r'<li id="src-([^"]+)"', response.read().decode("utf-8")).group(1)
+        source = root / "data" / "sources" / f"{listed}.yaml"
         record = _load(source)
         first, every = [], []
         for n in range(edits):
