@@ -17,7 +17,7 @@ from .clock import BuildTime
 from .editions import N_, Catalog, Text, default_catalog, localize_records, use_scripts
 from .history import History
 from .records import Record, walk
-from .registry import BY_NAME, PARTS, PERSPECTIVES, PLACES, pages, place
+from .registry import BY_NAME, PARTS, PERSPECTIVES, PLACES, pages, place, split_lists
 from .schema import Schemas
 from .vocabulary import Value, Vocabulary
 
@@ -112,9 +112,10 @@ class Site:
     # each (collection, record), newest first.
     corrected: dict[tuple[str, str, str], list[dict]] = field(default_factory=dict)
     searched: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
-    # The sources' pages in order, each with the ids of the sources it lists (at most the
-    # registry's per_page), and the page of each source not on the first.
-    source_pages: list[tuple[str, list[str]]] = field(default_factory=list)
+    # Each list split over pages (registry.pages), by the kind of record it lists: its pages in
+    # order, each with the ids of the records it lists (at most the registry's per_page); and
+    # the page of each record not on its list's first.
+    listings: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
     moved: dict[tuple[str, str], str] = field(default_factory=dict)  # (page, anchor) -> page
     _by_id: dict[tuple[str, str], Record] = field(default_factory=dict, repr=False)
 
@@ -123,9 +124,29 @@ class Site:
         list split over several that holds it (registry.pages)."""
         return self.moved.get((page, fragment), page)
 
+    def where(self, kind: str, record_id: str = "") -> tuple[str, str]:
+        """The page and anchor where a record is shown: registry.place, on the page of its
+        list that holds it."""
+        page, fragment = place(kind, record_id)
+        return self.locate(page, fragment), fragment
+
+    def listed(self, kind: str, page: str) -> list[str]:
+        """The ids of the records of `kind` that `page` lists, in the site's order of them:
+        none when it is not one of their pages."""
+        return dict(self.listings.get(kind, ())).get(page, [])
+
+    def list_pages(self, page: str) -> list[str]:
+        """Every page of the split list that `page` is one of, in order (the list of its kind
+        that has the most, when one page lists several kinds); [page] when it is none."""
+        for kinds in split_lists().values():
+            longest = max(([p for p, _ids in self.listings[k]] for k in kinds), key=len)
+            if page in longest:
+                return longest
+        return [page]
+
     def sources_on(self, page: str) -> list[dict]:
         """The sources listed on one of the sources' pages, in the order of `sources`."""
-        return [self.sources[i] for i in dict(self.source_pages)[page]]
+        return [self.sources[i] for i in self.listed("source", page)]
 
     def corrections_of(self, collection: str, record_id: str, part: str) -> list[dict]:
         """The corrections made to a record (or to one part of it), newest first."""
@@ -171,8 +192,6 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
     data = {name: [r.data for r in rs] for name, rs in records.items()}  # every collection
     site.sources = {s["id"]: s for s in sorted(data["sources"],
                                                key=lambda s: (s["publisher"], s["published"]))}
-    site.source_pages = _split("source", list(site.sources.values()), list(vocabulary.kind))
-    site.moved = {place("source", sid): page for page, ids in site.source_pages[1:] for sid in ids}
     site.people = {p["id"]: p for p in data["people"]}
     site.glossary = sorted(data["glossary"], key=lambda g: g["term"].casefold())
     site.terminology = data["terminology"]
@@ -192,19 +211,57 @@ def enrich(raw: dict[str, list[Record]], vocabulary: Vocabulary, schemas: Schema
         site.searched.setdefault((s["collection"], s["record"]), []).append(s)
     site.dates = _dates(records, site.history)
     site.changes = _changes(site)
+    site.listings = _listings(site)
+    site.moved = {place(kind, rid): page for kind, split in site.listings.items()
+                  for page, ids in split[1:] for rid in ids if PLACES[kind].prefix}
     return site
 
 
-def _split(kind: str, records: list[dict], kinds: list[str]) -> list[tuple[str, list[str]]]:
+def _listings(site: Site) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each list that grows with the data, over as many pages as it needs (see _split). Which
+    page a record is on goes by what no edition translates (ids, kinds, dates), so that it is
+    the same in every edition; a log's (newest first) by date, oldest first."""
+    kinds, name_kinds = list(site.vocabulary.kind), list(site.vocabulary.name_kind)
+
+    def by(records, key=None):
+        return [r["id"] for r in (sorted(records, key=key) if key else records)]
+
+    def dated(records):
+        return by(records, lambda r: (r["date"], r["id"]))
+
+    changes = [str(n) for n in range(len(site.changes))]  # by place: they have no ids
+    outcomes = [o.data for o in site.outcomes]
+    return {
+        "source": _split("source", by(site.sources.values()),
+                         by(site.sources.values(), lambda s: (kinds.index(s["kind"]), s["id"]))),
+        "outcome": _split("outcome", by(outcomes), by(outcomes, lambda o: (o["announced"], o["id"]))),
+        "person": _split("person", by(site.people.values()), sorted(site.people)),
+        "term": _split("term", by(site.glossary), sorted(g["id"] for g in site.glossary)),
+        "name": _split("name", by(site.terminology),
+                       by(site.terminology, lambda n: (name_kinds.index(n["kind"]), n["id"]))),
+        "claim": _split("claim", by(site.claims)),  # in the report's order, as listed
+        "milestone": _split("milestone", by(site.timeline), dated(site.timeline)),
+        "correction": _split("correction", by(site.corrections), dated(site.corrections)),
+        "search": _split("search", by(site.searches), dated(site.searches)),
+        "change": _split("change", changes, changes[::-1]),  # newest first, as listed
+    }
+
+
+def _split(kind: str, shown: list[str], placed: list[str] | None = None
+           ) -> list[tuple[str, list[str]]]:
     """A list too long for one page over several (registry.pages), each page with the ids of
-    the records it lists, in the order of `records`. Which page a record is on goes by its kind
-    (in the order of `kinds`) and then its id, which no edition translates: it is on the same
-    page in every edition, and records added after it in that order do not move it."""
-    ids = [r["id"] for r in sorted(records, key=lambda r: (kinds.index(r["kind"]), r["id"]))]
-    size = PLACES[kind].per_page or len(ids)  # no per_page: all on one page (pages())
-    shown = {r["id"]: n for n, r in enumerate(records)}
-    return [(page, sorted(ids[i * size:(i + 1) * size], key=shown.__getitem__))
-            for i, page in enumerate(pages(kind, len(ids)))]
+    the records it lists, in the site's order of them (`shown`). They go on the pages in the
+    order `placed` (by default `shown`): records added after one in that order do not move it.
+    A log's newest ones are on its first page, the older ones on pages of their own that are
+    full when made (registry.Place)."""
+    placed = shown if placed is None else placed
+    names = pages(kind, len(placed))
+    size = PLACES[kind].per_page or len(placed)  # no per_page: all on one page (pages())
+    chunks = [placed[i * size:(i + 1) * size] for i in range(len(names))]
+    if PLACES[kind].newest_first:  # the first page (the newest) takes the rest
+        chunks = [placed[(len(names) - 1) * size:]] + chunks[-2::-1]
+    order = {rid: n for n, rid in enumerate(shown)}
+    return [(page, sorted(chunk, key=order.__getitem__)) for page, chunk in zip(names, chunks, strict=True)]
 
 
 def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str, str], Dates]:

@@ -170,9 +170,10 @@ def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:
         written.append(_outcome_feed(site, [outcome], site_dir, site_url, feed_file(outcome.id),
                                      _("Outcome updates: %(title)s") % {
                                          "title": outcome.data["title"]},
-                                     absolute(site_url, *place("outcome", outcome.id))))
+                                     absolute(site_url, *site.where("outcome", outcome.id))))
+    # A correction's entry is known by where it was first listed; its link goes where it is now.
     corrections = [Entry(absolute(site_url, *place("correction", c["id"])),
-                         absolute(site_url, *place("correction", c["id"])),
+                         absolute(site_url, *site.where("correction", c["id"])),
                          _("Correction: %(label)s") % {
                              "label": correction_target(site, c).label.striptags()},
                          c["date"],
@@ -217,10 +218,12 @@ def _outcome_feed(site: Site, outcomes: list[OutcomeView], site_dir: Path, site_
                   rel: str, title: str, page: str) -> Path:
     entries = []
     for outcome in outcomes:
-        link = absolute(site_url, *place("outcome", outcome.id))
+        # An entry is known by where the outcome was first listed; its link goes where it is now.
+        known = absolute(site_url, *place("outcome", outcome.id))
+        link = absolute(site_url, *site.where("outcome", outcome.id))
         for number, update in enumerate(outcome.data["updates"], start=1):
             status = site.vocabulary.label("status", update["status"])
-            entries.append(Entry(f"{link}/update-{number}", link,
+            entries.append(Entry(f"{known}/update-{number}", link,
                                  f"{outcome.data['title']}: {status} "
                                  f"({site.catalog.date(update['date'])})", update["date"],
                                  f"{plain_text(update['summary'])} "

@@ -51,24 +51,30 @@ BY_NAME = {c.name: c for c in COLLECTIONS}
 class Place:
     """Where one kind of record is shown: its page and the prefix of its anchor there. A kind
     with `per_page` is listed that many records to a page: the first on `page`, the rest on
-    further pages (`pages()`), so that no page grows with the data."""
+    further pages (`pages()`), so that no page grows with the data. A log (`newest_first`) has
+    its newest records on `page` (from `per_page` up to twice as many, once there are that many)
+    and the older ones on pages numbered from the oldest, `per_page` to each: each of those is
+    full when it is made, and stays as it is while records are added after it."""
 
     page: str  # relative to docs/
     prefix: str
     per_page: int = 0  # 0: every record on one page
+    newest_first: bool = False
 
+
+PER_PAGE = 100  # records on one page of a list that grows with the data
 
 PLACES = {
-    "source": Place("sources.md", "src-", per_page=100),
-    "outcome": Place("outcomes.md", "outcome-"),
-    "person": Place("people.md", "person-"),
-    "term": Place("glossary.md", "term-"),
-    "name": Place("glossary.md", "name-"),
-    "claim": Place("claims.md", "claim-"),
-    "correction": Place("corrections.md", "correction-"),
-    "search": Place("searches.md", "search-"),
-    "change": Place("changes.md", ""),
-    "milestone": Place("timeline.md", "tl-"),
+    "source": Place("sources.md", "src-", per_page=PER_PAGE),
+    "outcome": Place("outcomes.md", "outcome-", per_page=PER_PAGE),
+    "person": Place("people.md", "person-", per_page=PER_PAGE),
+    "term": Place("glossary.md", "term-", per_page=PER_PAGE),
+    "name": Place("glossary.md", "name-", per_page=PER_PAGE),  # on the glossary's pages too
+    "claim": Place("claims.md", "claim-", per_page=PER_PAGE),
+    "correction": Place("corrections.md", "correction-", per_page=PER_PAGE, newest_first=True),
+    "search": Place("searches.md", "search-", per_page=PER_PAGE, newest_first=True),
+    "change": Place("changes.md", "", per_page=PER_PAGE, newest_first=True),  # no anchors
+    "milestone": Place("timeline.md", "tl-", per_page=PER_PAGE, newest_first=True),
     "visit": Place("index.md", ""),
     "event": Place("visit.md", "event-"),
     "stop": Place("visit.md", "stop-"),
@@ -97,12 +103,24 @@ def place(kind: str, record_id: str = "") -> tuple[str, str]:
 
 def pages(kind: str, count: int) -> list[str]:
     """The pages that list `count` records of `kind`, in order, always at least its own page:
-    sources.md, then sources/2.md, sources/3.md… (URLs sources/, sources/2/…)."""
+    sources.md, then sources/2.md, sources/3.md… (URLs sources/, sources/2/…); a log's,
+    newest first: corrections.md, then …, corrections/2.md, corrections/1.md (the oldest)."""
     spot = PLACES[kind]
     if not spot.per_page:
         return [spot.page]
     stem = spot.page.removesuffix(".md")
+    if spot.newest_first:  # the first page takes what does not fill one more
+        return [spot.page] + [f"{stem}/{n}.md" for n in range(count // spot.per_page - 1, 0, -1)]
     return [spot.page] + [f"{stem}/{n}.md" for n in range(2, -(-count // spot.per_page) + 1)]
+
+
+def split_lists() -> dict[str, tuple[str, ...]]:
+    """Each page that starts a list split over further pages, with the kinds it lists."""
+    lists: dict[str, tuple[str, ...]] = {}
+    for kind, spot in PLACES.items():
+        if spot.per_page:
+            lists[spot.page] = lists.get(spot.page, ()) + (kind,)
+    return lists
 
 
 def anchor(kind: str, record_id: str) -> str:

@@ -16,14 +16,37 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import visuals
-from .editions import Text
+from .editions import N_, Text
 from .enrich import CHANGE_KINDS, OutcomeView, Site, correction_target
 from .export import versions
 from .fields import field_table
-from .registry import BY_NAME, COLLECTIONS, PERSPECTIVES, anchor, feed_file, href, place
+from .registry import (
+    BY_NAME,
+    COLLECTIONS,
+    PERSPECTIVES,
+    PLACES,
+    anchor,
+    feed_file,
+    href,
+    place,
+    split_lists,
+)
 from .render import Citations, Renderer, Terms
 
 WORDING_SIDES = ("india", "japan")  # the governments whose own wording an outcome records
+# What the pager of each split list (by its first page) calls that list's pages.
+_LIST_NAMES = {"sources.md": N_("Pages of the source list"),
+               "outcomes.md": N_("Pages of the outcomes"),
+               "people.md": N_("Pages of the list of people"),
+               "glossary.md": N_("Pages of the glossary"),
+               "claims.md": N_("Pages of the claims check"),
+               "corrections.md": N_("Pages of the corrections"),
+               "searches.md": N_("Pages of the search log"),
+               "changes.md": N_("Pages of the change log"),
+               "timeline.md": N_("Pages of the timeline")}
+# The pager's links: to the first, previous, next and last page; a log's, newest first.
+_STEPS = (N_("First"), N_("Previous"), N_("Next"), N_("Last"))
+_LOG_STEPS = (N_("Newest"), N_("Newer"), N_("Older"), N_("Oldest"))
 
 
 def _period(year: int, _) -> tuple[str, str]:
@@ -102,7 +125,7 @@ class Views:
                  "itinerary", "people_met", "outcome_overview", "outcome_sections",
                  "definitions", "topic_page", "timeline_graphic", "timeline_list",
                  "people_list", "glossary_list", "terminology_list", "source_sections", "source_counts",
-                 "source_pager",
+                 "pager",
                  "claims_check", "since_report", "field_reference", "api_collections",
                  "edit_data", "feed_link", "site_file")
         return {name: getattr(self, name) for name in names}
@@ -172,18 +195,19 @@ class Views:
         return self.block("history_note.html", reason=self.site.history.reason)
 
     def corrections_list(self) -> Markup:
-        """Every correction, newest first, each linked to what it corrected."""
+        """The corrections this page of them lists, newest first, each linked to what it
+        corrected."""
         entries = []
-        for c in self.site.corrections:
+        for c in self._listed("correction", self.site.corrections):
             target = correction_target(self.site, c)
             entries.append({**c, "label": target.label,
                             "url": self.url(target.page, target.anchor)})
         return self.block("corrections.html", corrections=entries)
 
     def changes_list(self) -> str:
-        """Markdown: the change log, newest first, a heading per month."""
+        """Markdown: this page of the change log, newest first, a heading per month."""
         months: dict[str, list[dict]] = {}
-        for change in self.site.changes:
+        for change in [self.site.changes[int(n)] for n in self._ids("change")]:
             months.setdefault(change.date[:7], []).append(
                 {"change": change, "url": self.url(change.page, change.anchor)})
         return self.renderer.render_markdown(
@@ -194,7 +218,7 @@ class Views:
     def searches_list(self) -> Markup:
         entries = [{**s, "subject": self._subject(s),
                     "languages_shown": [self.vocab.language[code] for code in s["languages"]]}
-                   for s in self.site.searches]
+                   for s in self._listed("search", self.site.searches)]
         return self.block("searches.html", searches=entries)
 
     def _subject(self, search: dict) -> dict:
@@ -271,9 +295,11 @@ class Views:
     # -- macros: outcomes ------------------------------------------------------------------------
 
     def outcome_overview(self) -> Markup:
+        """How many outcomes have each status and area (of them all), and a row for each one
+        this page of them lists."""
         counts = self.site.status_counts
         areas = sorted(self.site.area_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return self.block("outcome_overview.html", outcomes=self.site.outcomes,
+        return self.block("outcome_overview.html", outcomes=self._listed_outcomes(),
                            statuses=[(s, counts[s.value]) for s in self.vocab.status.values()],
                            areas=[(self.vocab.area[a], n) for a, n in areas],
                            today=self.site.today.isoformat())
@@ -286,8 +312,12 @@ class Views:
                      "searches": [{"date": s["date"], "found": "found" in s,
                                    "url": self.link("search", s["id"])}
                                   for s in self.site.searches_of("outcomes", o.id)]}
-                    for o in self.site.outcomes]
+                    for o in self._listed_outcomes()]
         return self.renderer.render_markdown("outcome_sections.md", sections=sections)
+
+    def _listed_outcomes(self) -> list[OutcomeView]:
+        listed = set(self._ids("outcome"))
+        return [o for o in self.site.outcomes if o.id in listed]
 
     def _wording(self, outcome: OutcomeView) -> list[dict]:
         """Each government's own wording, or, when only one side has any, a note that the
@@ -317,9 +347,10 @@ class Views:
             path=self.site.file_of("topics", topic_id))
 
     def timeline_items(self) -> list[dict]:
+        """The milestones this page of the timeline lists, oldest first."""
         today = self.site.today.isoformat()
         items = []
-        for item in self.site.timeline:
+        for item in self._listed("milestone", self.site.timeline):
             tags = [self.vocab.tag[t] for t in item["tags"]]
             ordered = sorted(tags, key=list(self.vocab.tag.values()).index)
             marker = next((t.marker for t in ordered if t.marker), "other")
@@ -345,17 +376,19 @@ class Views:
     # -- macros: reference pages -----------------------------------------------------------------
 
     def people_list(self) -> Markup:
-        people = sorted(self.site.people.values(), key=lambda p: (p["country"], p["name"]))
+        people = sorted(self._listed("person", self.site.people.values()),
+                        key=lambda p: (p["country"], p["name"]))
         return self.block("people.html", people=people)
 
     def glossary_list(self) -> Markup:
-        return self.block("glossary.html", terms=self.site.glossary)
+        """The terms this page of the glossary lists, in the glossary's order."""
+        return self.block("glossary.html", terms=self._listed("term", self.site.glossary))
 
     def terminology_list(self) -> Markup:
         """The terminology list by kind of name, each edition's forms in its own language."""
         page = self.catalog.edition
         kinds = list(self.vocab.name_kind)
-        entries = sorted(self.site.terminology,
+        entries = sorted(self._listed("name", self.site.terminology),
                          key=lambda e: (kinds.index(e["kind"]), e["names"]["en"][0].casefold()))
         rows = [{"id": e["id"], "kind": self.vocab.name_kind[e["kind"]], "note": e.get("note"),
                  "sources": e["sources"],
@@ -376,34 +409,65 @@ class Views:
         return self.renderer.render_markdown("source_sections.md", groups=groups,
                                              cited_by=cited_by)
 
-    def source_pager(self, below: bool = False) -> Markup:
-        """Where this page of the sources is among them all, with links to the first, previous,
-        next and last (a fixed number of links, however many pages there are); nothing when
-        they fit on one. `below`: the copy under the list."""
-        pages = [page for page, _ids in self.site.source_pages]
+    def pager(self, below: bool = False) -> Markup:
+        """Where this page of a split list (registry.pages) is among them all, with links to
+        the first, previous, next and last (a fixed number of links, however many pages there
+        are); nothing when the list fits on one. `below`: the copy under the list."""
+        pages = self.site.list_pages(self.page)
         if len(pages) < 2:
             return Markup("")
         number, last = pages.index(self.page), len(pages) - 1
-        steps = [(self._("First"), "", 0, number >= 2),
-                 (self._("Previous"), "prev", number - 1, number >= 1),
-                 (self._("Next"), "next", number + 1, number < last),
-                 (self._("Last"), "", last, number < last - 1)]
+        first = pages[0]
+        kinds = split_lists()[first]
+        log = PLACES[kinds[0]].newest_first
+        words = [self._(word) for word in (_LOG_STEPS if log else _STEPS)]
+        steps = [(words[0], "", 0, number >= 2),
+                 (words[1], "prev", number - 1, number >= 1),
+                 (words[2], "next", number + 1, number < last),
+                 (words[3], "", last, number < last - 1)]
         links = [(text, rel, self.url(pages[n])) for text, rel, n, shown in steps if shown]
-        return self.block("pager.html", links=links, below=below, **self._source_range(number))
+        return self.block("pager.html", links=links, below=below, list=_LIST_NAMES[first],
+                          number=number + 1, count=len(pages), log=log,
+                          **(self._range(kinds[0], number) if log or kinds == ("source",) else {}))
+
+    def _ids(self, kind: str) -> list[str]:
+        """The ids of the records of `kind` that this page lists: a list's macros are for its
+        own pages (registry.pages), where the records of other pages are linked, not shown."""
+        if self.site.list_pages(self.page)[0] != PLACES[kind].page:
+            raise KeyError(f"{self.page}: records of the kind '{kind}' are listed on "
+                           f"{PLACES[kind].page} (and its further pages) only")
+        return self.site.listed(kind, self.page)
+
+    def _listed(self, kind: str, records) -> list:
+        """Those of `records` (of `kind`) that this page lists, in their order."""
+        listed = set(self._ids(kind))
+        return [r for r in records if r["id"] in listed]
 
     def generated_pages(self) -> dict[str, str]:
-        """The Markdown of each page that the data adds to those in docs/: the sources' further
-        pages (registry.pages)."""
-        return {page: self.renderer.render_markdown("sources_page.md",
-                                                    **self._source_range(number))
-                for number, (page, _ids) in enumerate(self.site.source_pages) if number}
+        """The Markdown of each page that the data adds to those in docs/: the further pages
+        of each split list (registry.pages), from its template (the first page's name with
+        _page.md: sources_page.md for sources.md)."""
+        generated = {}
+        for first, kinds in split_lists().items():
+            pages = self.site.list_pages(first)
+            template = first.removesuffix(".md") + "_page.md"
+            for number, page in enumerate(pages[1:], start=1):
+                if PLACES[kinds[0]].newest_first:  # a log's older pages: by their own number
+                    values = {"number": int(page.rsplit("/", 1)[1].removesuffix(".md"))}
+                else:
+                    values = {"number": number + 1, "count": len(pages),
+                              "terminology": bool(self.site.listed("name", page))}
+                if kinds == ("source",):
+                    values.update(self._range("source", number))
+                generated[page] = self.renderer.render_markdown(template, **values)
+        return generated
 
-    def _source_range(self, number: int) -> dict:
-        """Which of the sources' pages `number` (from 0) is, and which sources it lists."""
-        first = sum(len(ids) for _page, ids in self.site.source_pages[:number]) + 1
-        return {"number": number + 1, "count": len(self.site.source_pages), "first": first,
-                "last": first + len(self.site.source_pages[number][1]) - 1,
-                "total": len(self.site.sources)}
+    def _range(self, kind: str, number: int) -> dict:
+        """Which of the records of `kind` its page `number` (from 0) lists, counted from the
+        first page's first (a log's from its oldest, on its last page)."""
+        sizes = [len(ids) for _page, ids in self.site.listings[kind]]
+        first = sum(sizes[number + 1:] if PLACES[kind].newest_first else sizes[:number]) + 1
+        return {"first": first, "last": first + sizes[number] - 1, "total": sum(sizes)}
 
     def source_counts(self) -> Markup:
         kinds = Counter(s["kind"] for s in self.site.sources.values())
@@ -418,8 +482,14 @@ class Views:
         return self.block("since_report.html", outcomes=self.site.outcomes)
 
     def claims_check(self) -> Markup:
+        """The claims this page of them lists, numbered on from the pages before; above them,
+        how many of all the claims have each verdict."""
+        claims = self._listed("claim", self.site.claims)
+        pages = self.site.listings["claim"]
+        number = [page for page, _ids in pages].index(self.page)
         counts = Counter(c["verdict"] for c in self.site.claims)
-        return self.block("claims.html", claims=self.site.claims,
+        return self.block("claims.html", claims=claims,
+                          start=sum(len(ids) for _page, ids in pages[:number]) + 1,
                            verdict_counts=[(v, counts[v.value]) for v in self.vocab.verdict.values()
                                            if counts[v.value]])
 

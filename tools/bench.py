@@ -177,7 +177,7 @@ def static_copy(root: Path, out: Path) -> None:
         built = site / rel.parent / ("" if rel.name == "index" else rel.name) / "index.html"
         _paste(built, out / "docs" / page.relative_to(root / "docs"))
         pasted.add(built)
-    # The pages the data adds (hooks.py: the sources' further pages), as pages of their own.
+    # The pages the data adds (hooks.py: the split lists' further pages), as pages of their own.
     for built in sorted(set(site.rglob("*/index.html")) - pasted):
         _paste(built, out / "docs" / built.parent.relative_to(site).with_suffix(".md"))
 

@@ -123,7 +123,7 @@ def test_the_catalog_must_translate_every_message_and_only_those(project):
                            '"%(title)s: %(part)s": "%(title)s"'))
     assert project.problems() == [
         f"{CATALOG}:11:1: no translation of 'Terminology' (used in "
-        "sitedata/templates/terminology.html:1); add it under messages:",
+        "sitedata/templates/glossary_page.md:21); add it under messages:",
         f"{CATALOG}:90:26: '%(title)s: %(part)s': the translation has placeholders ['title'], "
         "the English ['part', 'title']; keep the same ones",
         f"{CATALOG}:150:3: 'Never used' is not used by any template; take it out"]

@@ -360,13 +360,20 @@ def test_a_long_list_goes_on_over_further_pages_of_its_size():
     assert pages("source", 0) == pages("source", 100) == ["sources.md"]
     assert pages("source", 101) == ["sources.md", "sources/2.md"]
     assert pages("source", 300) == ["sources.md", "sources/2.md", "sources/3.md"]
-    assert pages("outcome", 1000) == ["outcomes.md"]  # not split
+    assert pages("term", 101) == ["glossary.md", "glossary/2.md"]
+    assert pages("event", 1000) == ["visit.md"]  # not split
+    # A log, newest first: its older pages numbered from the oldest, so that none is renamed,
+    # each full; its first page takes what does not fill one more.
+    assert pages("correction", 199) == ["corrections.md"]
+    assert pages("correction", 200) == pages("correction", 299) == \
+        ["corrections.md", "corrections/1.md"]
+    assert pages("correction", 300) == ["corrections.md", "corrections/2.md", "corrections/1.md"]
 
 
 def test_sources_are_split_by_kind_then_id_and_linked_on_their_page(project, monkeypatch):
     monkeypatch.setitem(PLACES, "source", Place("sources.md", "src-", per_page=2))
     site = enriched(project.root)
-    assert [(page, sorted(ids)) for page, ids in site.source_pages] == [
+    assert [(page, sorted(ids)) for page, ids in site.listings["source"]] == [
         ("sources.md", ["mea-briefing", "mfa-china-presser"]),
         ("sources/2.md", ["mofa-dialogue", "wire-report"]),
         ("sources/3.md", ["think-tank"])]  # official, news, analysis; by id within each
@@ -382,17 +389,17 @@ def test_sources_are_split_by_kind_then_id_and_linked_on_their_page(project, mon
     sections = views.source_sections()
     assert "think-tank" in sections and "wire-report" not in sections
     assert "## Analysis" in sections and "## Official" not in sections
-    pager = str(views.source_pager())
+    pager = str(views.pager())
     assert pager.startswith('<nav class="ij-pager" aria-label="Pages of the source list">')
     assert "Page 3 of 3: sources 5 to 5 of 5." in pager
     assert '<a href="../">First</a> · <a href="../2/" rel="prev">Previous</a></p>' in pager
-    assert str(views.source_pager(below=True)).startswith('<div class="ij-pager">')
+    assert str(views.pager(below=True)).startswith('<div class="ij-pager">')
     views.start_page("sources/2.md")  # first and last are the previous and the next
     assert 'of 5.\n<a href="../" rel="prev">Previous</a> · <a href="../3/" rel="next">Next</a>' \
-        '</p>' in str(views.source_pager())
+        '</p>' in str(views.pager())
     views.start_page("sources.md")
     assert '<a href="2/" rel="next">Next</a> · <a href="3/">Last</a></p>' in \
-        str(views.source_pager())
+        str(views.pager())
     generated = views.generated_pages()
     assert list(generated) == ["sources/2.md", "sources/3.md"]
     front, body = generated["sources/2.md"].removeprefix("---\n").split("\n---\n")
@@ -406,10 +413,148 @@ def test_sources_are_split_by_kind_then_id_and_linked_on_their_page(project, mon
 
 def test_sources_that_fit_on_one_page_have_no_pager(views, project, monkeypatch):
     views.start_page("sources.md")
-    assert str(views.source_pager()) == "" and views.generated_pages() == {}
+    assert str(views.pager()) == "" and views.generated_pages() == {}
     monkeypatch.setitem(PLACES, "source", Place("sources.md", "src-"))  # never split
-    assert [(page, len(ids)) for page, ids in enriched(project.root).source_pages] == \
+    assert [(page, len(ids)) for page, ids in enriched(project.root).listings["source"]] == \
         [("sources.md", 5)]
+
+
+def test_the_glossary_and_the_claims_go_on_over_further_pages(project, monkeypatch):
+    for kind, page, prefix in (("term", "glossary.md", "term-"), ("name", "glossary.md", "name-"),
+                               ("claim", "claims.md", "claim-")):
+        monkeypatch.setitem(PLACES, kind, Place(page, prefix, per_page=1))
+    claims = project.root / "data" / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")  # a second claim, after the first
+    claims.write_text(text + text.split("\n", 1)[1].replace("id: dates", "id: a-later-claim"),
+                      encoding="utf-8")
+    site = enriched(project.root)
+    assert site.listings["term"] == [("glossary.md", ["jwg"]), ("glossary/2.md", ["quad"])]  # by id
+    assert site.listings["name"] == [("glossary.md", ["strategic-dialogue"])]
+    # In the report's order (the data's), not by id.
+    assert site.listings["claim"] == [("claims.md", ["dates"]), ("claims/2.md", ["a-later-claim"])]
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("visit.md")
+    assert views.link("term", "quad") == "../glossary/2/#term-quad"
+    assert views.link("name", "strategic-dialogue") == "../glossary/#name-strategic-dialogue"
+    assert views.link("claim", "a-later-claim") == "../claims/2/#claim-a-later-claim"
+    views.start_page("glossary.md")
+    first = str(views.glossary_list())
+    assert 'id="term-jwg"' in first and 'id="term-quad"' not in first
+    assert '<a href="2/#term-quad">Quad</a>' in first  # jwg's "see also", on the next page
+    assert 'id="name-strategic-dialogue"' in str(views.terminology_list())
+    assert 'aria-label="Pages of the glossary"' in str(views.pager())
+    views.start_page("glossary/2.md")
+    assert 'id="term-quad"' in str(views.glossary_list())
+    assert str(views.terminology_list()) == ""  # every name is on the first page
+    assert "Page 2 of 2.\n<a href=\"../\" rel=\"prev\">Previous</a></p>" in str(views.pager())
+    views.start_page("claims/2.md")
+    check = str(views.claims_check())
+    assert '<ol class="ij-claims" start="2">' in check  # numbered on from the first page
+    assert 'id="claim-a-later-claim"' in check and 'id="claim-dates"' not in check
+    assert '<span class="ij-counts__number">2</span>' in check  # the counts are of every claim
+    assert 'aria-label="Pages of the claims check"' in str(views.pager())
+    views.start_page("claims.md")
+    assert 'start=' not in str(views.claims_check())
+    generated = views.generated_pages()
+    assert list(generated) == ["glossary/2.md", "claims/2.md"]
+    front, body = generated["glossary/2.md"].removeprefix("---\n").split("\n---\n")
+    assert yaml.safe_load(front)["title"] == "Glossary, page 2 of 2"
+    assert "{{ glossary_list() }}" in body and "Terminology" not in body  # no names on it
+    front, body = generated["claims/2.md"].removeprefix("---\n").split("\n---\n")
+    assert yaml.safe_load(front)["title"] == "Claims check, page 2 of 2"
+    assert "{{ claims_check() }}" in body and "{{ pager() }}" in body
+    monkeypatch.setitem(PLACES, "claim", Place("claims.md", "claim-", per_page=2))
+    assert enriched(project.root).listings["claim"] == [("claims.md", ["dates", "a-later-claim"])]
+
+
+def test_a_log_keeps_its_newest_first_and_its_older_pages_as_they_are(project, monkeypatch,
+                                                                    tmp_path):
+    import feedparser
+    for kind, page, prefix in (("correction", "corrections.md", "correction-"),
+                               ("change", "changes.md", "")):
+        monkeypatch.setitem(PLACES, kind, Place(page, prefix, per_page=1, newest_first=True))
+    site = enriched(project.root)
+    assert site.listings["correction"] == [("corrections.md", ["metro-day"]),  # the newest
+                                           ("corrections/1.md", ["role-start"])]  # the oldest
+    assert [page for page, _ids in site.listings["change"]] == \
+        ["changes.md", "changes/3.md", "changes/2.md", "changes/1.md"]
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("people.md")
+    assert '<a href="../corrections/1/#correction-role-start" class="ij-corrected">' in \
+        str(views.record_meta("people", "visitor-one"))
+    views.start_page("corrections.md")
+    assert 'id="correction-metro-day"' in str(views.corrections_list())
+    pager = str(views.pager())
+    assert 'aria-label="Pages of the corrections"' in pager
+    assert 'Entries 2 to 2 of 2, counted from the oldest.\n<a href="1/" rel="next">Older</a></p>' \
+        in pager
+    views.start_page("corrections/1.md")
+    listed = str(views.corrections_list())
+    assert 'id="correction-role-start"' in listed and "metro-day" not in listed
+    assert 'Entries 1 to 1 of 2, counted from the oldest.\n<a href="../" rel="prev">Newer</a>' \
+        in str(views.pager())
+    views.start_page("changes/2.md")  # the second oldest, with the links to all four
+    assert '<a href="../">Newest</a> · <a href="../3/" rel="prev">Newer</a> · <a href="../1/" ' \
+        'rel="next">Older</a></p>' in str(views.pager())
+    views.start_page("changes/1.md")
+    assert "AI Dialogue: Announced" in views.changes_list()
+    assert "In progress" not in views.changes_list()
+    generated = views.generated_pages()
+    assert [page for page in generated if page.startswith(("corrections", "changes"))] == \
+        ["corrections/1.md", "changes/3.md", "changes/2.md", "changes/1.md"]
+    front, body = generated["corrections/1.md"].removeprefix("---\n").split("\n---\n")
+    assert yaml.safe_load(front)["title"] == "Corrections, part 1"
+    assert "{{ corrections_list() }}" in body
+    feed = feedparser.parse((write_feeds(site, tmp_path, "https://example.org/")[2]).read_text())
+    # A correction's entry keeps the id it was first listed under; its link goes where it is.
+    assert [(e.id, e.link) for e in feed.entries][1] == (
+        "https://example.org/corrections/#correction-role-start",
+        "https://example.org/corrections/1/#correction-role-start")
+
+
+def test_the_timeline_and_the_people_go_on_over_further_pages(project, monkeypatch):
+    monkeypatch.setitem(PLACES, "milestone", Place("timeline.md", "tl-", per_page=1,
+                                                   newest_first=True))
+    monkeypatch.setitem(PLACES, "person", Place("people.md", "person-", per_page=1))
+    site = enriched(project.root)
+    assert site.listings["milestone"] == [("timeline.md", ["dialogue-2026"]),
+                                          ("timeline/1.md", ["global-partnership"])]
+    assert site.listings["person"] == [("people.md", ["host-one"]),
+                                       ("people/2.md", ["visitor-one"])]  # by id
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    for page, shown, not_shown in (("timeline.md", "dialogue-2026", "global-partnership"),
+                                   ("timeline/1.md", "global-partnership", "dialogue-2026")):
+        views.start_page(page)
+        listed = views.timeline_list()
+        assert f'id="tl-{shown}"' in listed and f"tl-{not_shown}" not in listed
+        assert views.timeline_graphic().count("<circle") == 1  # the page's milestones only
+    views.start_page("people/2.md")
+    assert 'id="person-visitor-one"' in str(views.people_list())
+    assert "person-host-one" not in str(views.people_list())
+    generated = views.generated_pages()
+    assert "timeline/1.md" in generated and "people/2.md" in generated
+    assert "{{ timeline_graphic() }}" in generated["timeline/1.md"]
+
+
+def test_the_outcomes_go_on_over_further_pages_each_with_its_overview(project, monkeypatch):
+    monkeypatch.setitem(PLACES, "outcome", Place("outcomes.md", "outcome-", per_page=1))
+    outcomes = project.root / "data" / "outcomes"
+    (outcomes / "a-later-one.yaml").write_text(
+        (outcomes / "ai-dialogue.yaml").read_text(encoding="utf-8")
+        .replace("id: ai-dialogue", "id: a-later-one").replace("en: AI Dialogue", "en: Later one")
+        .replace("2026-01-16", "2026-01-17"), encoding="utf-8")  # announced a day later
+    site = enriched(project.root)
+    assert site.listings["outcome"] == [("outcomes.md", ["ai-dialogue"]),  # by date, not by id
+                                        ("outcomes/2.md", ["a-later-one"])]
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("outcomes/2.md")
+    overview = str(views.outcome_overview())
+    assert "#outcome-a-later-one" in overview and "#outcome-ai-dialogue" not in overview
+    assert '<span class="ij-counts__number">2</span>' in overview  # the counts are of them all
+    sections = views.outcome_sections()
+    assert "{ #outcome-a-later-one }" in sections and "#outcome-ai-dialogue" not in sections
+    views.start_page("claims.md")
+    assert '<a href="../outcomes/2/#outcome-a-later-one">' in str(views.since_report())
 
 
 def test_the_site_holds_every_collection(site):
@@ -655,6 +800,7 @@ def test_itinerary_has_a_heading_per_day_and_event(views):
 
 
 def test_outcome_sections_show_wording_deadline_status_and_log(views):
+    views.start_page("outcomes.md")
     markdown = views.outcome_sections()
     assert "### AI Dialogue { #outcome-ai-dialogue }" in markdown
     assert "India's wording" in markdown and "launched the AI Dialogue" in markdown
@@ -665,6 +811,7 @@ def test_outcome_sections_show_wording_deadline_status_and_log(views):
 
 
 def test_outcome_overview_counts_every_status(views):
+    views.start_page("outcomes.md")
     html = str(views.outcome_overview())
     counts = dict(re.findall(r'ij-counts__item--([\w-]+)" role="listitem">'
                              r'<span class="ij-counts__number">(\d+)<', html))
@@ -697,9 +844,14 @@ def test_tour_map_draws_every_stop(views):
     assert 'class="ij-map__land ij-map__land--visited"' in html
 
 
-def test_timeline_marks_planned_entries(views, site):
-    site.timeline.append({"id": "later", "date": "2027", "title": "Later", "summary": "s",
-                          "tags": ["bilateral"], "sources": ["wire-report"]})
+def test_timeline_marks_planned_entries(project):
+    timeline = project.root / "data" / "timeline.yaml"
+    timeline.write_text(timeline.read_text(encoding="utf-8") + (
+        "- id: later\n  date: '2027'\n  title:\n    en: Later\n  summary:\n    en: s\n"
+        "  tags: [bilateral]\n  sources: [wire-report]\n  last_verified: 2026-11-20\n"
+        "  untranslated: [ja]\n"), encoding="utf-8")
+    views = Views(enriched(project.root), "https://github.com/o/r", root=ROOT)
+    views.start_page("timeline.md")
     html = views.timeline_list()
     assert html.index('id="tl-later"') < html.index('id="tl-dialogue-2026"')  # newest first
     assert "(planned)" in html
@@ -729,7 +881,7 @@ def _page_html(views: Views, stash: bool) -> str:
     if stash:
         extensions.append(views.renderer.block_stash())
     views.start_page("sources.md", "Some prose.")
-    text = "\n\n".join([views.source_sections(), views.outcome_sections(), views.glossary_list(),
+    text = "\n\n".join([views.source_counts(), views.source_sections(), views.edit_data("sources"),
                         views.history_note(), "Some prose " + views.cite("mea-briefing") + ".",
                         views.end_page()])
     md = markdown.Markdown(extensions=extensions)
@@ -831,6 +983,18 @@ def test_claims_and_milestones_link_to_the_outcome_they_are_about(site, views):
         out = str(html())
         assert 'Tracked outcome: <a href="../outcomes/#outcome-ai-dialogue">AI Dialogue</a>' in out
         assert f"ij-status--{status.value}" in out.split("Tracked outcome:", 1)[1]
+
+
+def test_a_list_is_shown_on_its_own_pages_only(views):
+    views.start_page("index.md")
+    for macro, page in ((views.timeline_list, "timeline.md"), (views.changes_list, "changes.md"),
+                        (views.outcome_sections, "outcomes.md"), (views.claims_check, "claims.md"),
+                        (views.people_list, "people.md"), (views.glossary_list, "glossary.md")):
+        with pytest.raises(KeyError, match=f"index.md: records of the kind '.*' are listed on "
+                                           f"{page} \\(and its further pages\\) only"):
+            macro()
+    views.start_page("glossary.md")
+    assert "name-strategic-dialogue" in str(views.terminology_list())  # two lists on one page
 
 
 def test_glossary_terms_link_to_related_terms(views):
