@@ -62,19 +62,20 @@ class Place:
     newest_first: bool = False
 
 
-PER_PAGE = 100  # records on one page of a list that grows with the data
-
+# How many records a page of each list holds: about 150-300 kB of HTML a page, by the size of
+# each kind of record today (an outcome, with its wording and log, is the heaviest; a change
+# is one line). A log's first page holds up to twice as many (Place).
 PLACES = {
-    "source": Place("sources.md", "src-", per_page=PER_PAGE),
-    "outcome": Place("outcomes.md", "outcome-", per_page=PER_PAGE),
-    "person": Place("people.md", "person-", per_page=PER_PAGE),
-    "term": Place("glossary.md", "term-", per_page=PER_PAGE),
-    "name": Place("glossary.md", "name-", per_page=PER_PAGE),  # on the glossary's pages too
-    "claim": Place("claims.md", "claim-", per_page=PER_PAGE),
-    "correction": Place("corrections.md", "correction-", per_page=PER_PAGE, newest_first=True),
-    "search": Place("searches.md", "search-", per_page=PER_PAGE, newest_first=True),
-    "change": Place("changes.md", "", per_page=PER_PAGE, newest_first=True),  # no anchors
-    "milestone": Place("timeline.md", "tl-", per_page=PER_PAGE, newest_first=True),
+    "source": Place("sources.md", "src-", per_page=100),
+    "outcome": Place("outcomes.md", "outcome-", per_page=20),
+    "person": Place("people.md", "person-", per_page=100),
+    "term": Place("glossary.md", "term-", per_page=50),
+    "name": Place("glossary.md", "name-", per_page=100),  # on the glossary's pages too
+    "claim": Place("claims.md", "claim-", per_page=50),
+    "correction": Place("corrections.md", "correction-", per_page=50, newest_first=True),
+    "search": Place("searches.md", "search-", per_page=50, newest_first=True),
+    "change": Place("changes.md", "", per_page=100, newest_first=True),  # no anchors
+    "milestone": Place("timeline.md", "tl-", per_page=50, newest_first=True),
     "visit": Place("index.md", ""),
     "event": Place("visit.md", "event-"),
     "stop": Place("visit.md", "stop-"),

@@ -360,14 +360,13 @@ def test_a_long_list_goes_on_over_further_pages_of_its_size():
     assert pages("source", 0) == pages("source", 100) == ["sources.md"]
     assert pages("source", 101) == ["sources.md", "sources/2.md"]
     assert pages("source", 300) == ["sources.md", "sources/2.md", "sources/3.md"]
-    assert pages("term", 101) == ["glossary.md", "glossary/2.md"]
+    assert pages("term", 51) == ["glossary.md", "glossary/2.md"]
     assert pages("event", 1000) == ["visit.md"]  # not split
     # A log, newest first: its older pages numbered from the oldest, so that none is renamed,
     # each full; its first page takes what does not fill one more.
-    assert pages("correction", 199) == ["corrections.md"]
-    assert pages("correction", 200) == pages("correction", 299) == \
-        ["corrections.md", "corrections/1.md"]
-    assert pages("correction", 300) == ["corrections.md", "corrections/2.md", "corrections/1.md"]
+    assert pages("change", 199) == ["changes.md"]
+    assert pages("change", 200) == pages("change", 299) == ["changes.md", "changes/1.md"]
+    assert pages("change", 300) == ["changes.md", "changes/2.md", "changes/1.md"]
 
 
 def test_sources_are_split_by_kind_then_id_and_linked_on_their_page(project, monkeypatch):
