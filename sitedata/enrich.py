@@ -124,7 +124,7 @@ class Site:
         list split over several that holds it (registry.pages)."""
         return self.moved.get((page, fragment), page)
 
-    def where(self, kind: str, record_id: str = "") -> tuple[str, str]:
+    def where(self, kind: str, record_id: str) -> tuple[str, str]:
         """The page and anchor where a record is shown: registry.place, on the page of its
         list that holds it."""
         page, fragment = place(kind, record_id)
@@ -133,13 +133,13 @@ class Site:
     def listed(self, kind: str, page: str) -> list[str]:
         """The ids of the records of `kind` that `page` lists, in the site's order of them:
         none when it is not one of their pages."""
-        return dict(self.listings.get(kind, ())).get(page, [])
+        return dict(self.listings[kind]).get(page, [])
 
     def list_pages(self, page: str) -> list[str]:
         """Every page of the split list that `page` is one of, in order (the list of its kind
         that has the most, when one page lists several kinds); [page] when it is none."""
         for kinds in split_lists().values():
-            longest = max(([p for p, _ids in self.listings[k]] for k in kinds), key=len)
+            longest = [p for p, _ids in max((self.listings[k] for k in kinds), key=len)]
             if page in longest:
                 return longest
         return [page]
@@ -261,7 +261,7 @@ def _split(kind: str, shown: list[str], placed: list[str] | None = None
     if PLACES[kind].newest_first:  # the first page (the newest) takes the rest
         chunks = [placed[(len(names) - 1) * size:]] + chunks[-2::-1]
     order = {rid: n for n, rid in enumerate(shown)}
-    return [(page, sorted(chunk, key=order.__getitem__)) for page, chunk in zip(names, chunks, strict=True)]
+    return [(page, sorted(chunks[n], key=order.__getitem__)) for n, page in enumerate(names)]
 
 
 def _dates(records: dict[str, list[Record]], history: History) -> dict[tuple[str, str], Dates]:

@@ -422,11 +422,15 @@ def test_the_glossary_and_the_claims_go_on_over_further_pages(project, monkeypat
     for kind, page, prefix in (("term", "glossary.md", "term-"), ("name", "glossary.md", "name-"),
                                ("claim", "claims.md", "claim-")):
         monkeypatch.setitem(PLACES, kind, Place(page, prefix, per_page=1))
+    glossary = project.root / "data" / "glossary.yaml"  # jwg: after quad by its term, not its id
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("en: JWG", "en: Zeta"),
+                        encoding="utf-8")
     claims = project.root / "data" / "claims.yaml"
     text = claims.read_text(encoding="utf-8")  # a second claim, after the first
     claims.write_text(text + text.split("\n", 1)[1].replace("id: dates", "id: a-later-claim"),
                       encoding="utf-8")
     site = enriched(project.root)
+    assert [g["id"] for g in site.glossary] == ["quad", "jwg"]  # as shown: by term
     assert site.listings["term"] == [("glossary.md", ["jwg"]), ("glossary/2.md", ["quad"])]  # by id
     assert site.listings["name"] == [("glossary.md", ["strategic-dialogue"])]
     # In the report's order (the data's), not by id.
@@ -469,12 +473,18 @@ def test_the_glossary_and_the_claims_go_on_over_further_pages(project, monkeypat
 def test_a_log_keeps_its_newest_first_and_its_older_pages_as_they_are(project, monkeypatch,
                                                                     tmp_path):
     import feedparser
+    one_page = enriched(project.root).listings  # newest first, as shown
+    assert one_page["correction"] == [("corrections.md", ["metro-day", "role-start"])]
+    assert one_page["search"] == [("searches.md", ["ai-dialogue-meeting", "ai-dialogue-first"])]
     for kind, page, prefix in (("correction", "corrections.md", "correction-"),
+                               ("search", "searches.md", "search-"),
                                ("change", "changes.md", "")):
         monkeypatch.setitem(PLACES, kind, Place(page, prefix, per_page=1, newest_first=True))
     site = enriched(project.root)
     assert site.listings["correction"] == [("corrections.md", ["metro-day"]),  # the newest
                                            ("corrections/1.md", ["role-start"])]  # the oldest
+    assert site.listings["search"] == [("searches.md", ["ai-dialogue-meeting"]),
+                                       ("searches/1.md", ["ai-dialogue-first"])]
     assert [page for page, _ids in site.listings["change"]] == \
         ["changes.md", "changes/3.md", "changes/2.md", "changes/1.md"]
     views = Views(site, "https://github.com/o/r", root=ROOT)
@@ -515,11 +525,22 @@ def test_the_timeline_and_the_people_go_on_over_further_pages(project, monkeypat
     monkeypatch.setitem(PLACES, "milestone", Place("timeline.md", "tl-", per_page=1,
                                                    newest_first=True))
     monkeypatch.setitem(PLACES, "person", Place("people.md", "person-", per_page=1))
+    timeline = project.root / "data" / "timeline.yaml"  # after dialogue-2026 in the file
+    timeline.write_text(timeline.read_text(encoding="utf-8") + (
+        "- id: a-same-day\n  date: 2026-01-16\n  title:\n    en: Same day\n  summary:\n"
+        "    en: s\n  tags: [bilateral]\n  sources: [wire-report]\n"
+        "  last_verified: 2026-11-20\n  untranslated: [ja]\n"), encoding="utf-8")
+    people = project.root / "data" / "people"  # host.yaml comes after host-one.yaml; its id first
+    (people / "host.yaml").write_text((people / "host-one.yaml").read_text(encoding="utf-8")
+                                      .replace("id: host-one", "id: host"), encoding="utf-8")
     site = enriched(project.root)
-    assert site.listings["milestone"] == [("timeline.md", ["dialogue-2026"]),
+    assert [t["id"] for t in site.timeline] == ["global-partnership", "dialogue-2026", "a-same-day"]
+    assert site.listings["milestone"] == [("timeline.md", ["dialogue-2026"]),  # by date, then id
+                                          ("timeline/2.md", ["a-same-day"]),
                                           ("timeline/1.md", ["global-partnership"])]
-    assert site.listings["person"] == [("people.md", ["host-one"]),
-                                       ("people/2.md", ["visitor-one"])]  # by id
+    assert list(site.people) == ["host-one", "host", "visitor-one"]  # as their files are read
+    assert site.listings["person"] == [("people.md", ["host"]), ("people/2.md", ["host-one"]),
+                                       ("people/3.md", ["visitor-one"])]  # by id
     views = Views(site, "https://github.com/o/r", root=ROOT)
     for page, shown, not_shown in (("timeline.md", "dialogue-2026", "global-partnership"),
                                    ("timeline/1.md", "global-partnership", "dialogue-2026")):
@@ -527,12 +548,33 @@ def test_the_timeline_and_the_people_go_on_over_further_pages(project, monkeypat
         listed = views.timeline_list()
         assert f'id="tl-{shown}"' in listed and f"tl-{not_shown}" not in listed
         assert views.timeline_graphic().count("<circle") == 1  # the page's milestones only
-    views.start_page("people/2.md")
+    views.start_page("people/3.md")
     assert 'id="person-visitor-one"' in str(views.people_list())
     assert "person-host-one" not in str(views.people_list())
     generated = views.generated_pages()
-    assert "timeline/1.md" in generated and "people/2.md" in generated
+    assert "timeline/1.md" in generated and "people/3.md" in generated
     assert "{{ timeline_graphic() }}" in generated["timeline/1.md"]
+
+
+def test_the_glossary_goes_on_for_as_many_pages_as_its_longer_list(project, monkeypatch):
+    monkeypatch.setitem(PLACES, "name", Place("glossary.md", "name-", per_page=1))
+    terminology = project.root / "data" / "terminology.yaml"  # a second name, first by id
+    text = terminology.read_text(encoding="utf-8")
+    terminology.write_text(text + text.split("\n", 1)[1].replace("id: strategic-dialogue",
+                                                                 "id: a-name"), encoding="utf-8")
+    site = enriched(project.root)
+    assert site.listings["term"] == [("glossary.md", ["jwg", "quad"])]  # both on the first
+    assert site.listings["name"] == [("glossary.md", ["a-name"]),  # by kind, then id
+                                     ("glossary/2.md", ["strategic-dialogue"])]
+    assert site.list_pages("glossary/2.md") == site.list_pages("glossary.md") == \
+        ["glossary.md", "glossary/2.md"]
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    generated = views.generated_pages()
+    assert list(generated) == ["glossary/2.md"]
+    assert "## Terminology { #terminology }" in generated["glossary/2.md"]
+    views.start_page("glossary/2.md")
+    assert str(views.glossary_list()) == ""  # every term is on the first page
+    assert 'id="name-strategic-dialogue"' in str(views.terminology_list())
 
 
 def test_the_outcomes_go_on_over_further_pages_each_with_its_overview(project, monkeypatch):
@@ -542,18 +584,24 @@ def test_the_outcomes_go_on_over_further_pages_each_with_its_overview(project, m
         (outcomes / "ai-dialogue.yaml").read_text(encoding="utf-8")
         .replace("id: ai-dialogue", "id: a-later-one").replace("en: AI Dialogue", "en: Later one")
         .replace("2026-01-16", "2026-01-17"), encoding="utf-8")  # announced a day later
+    (outcomes / "zz-same-day.yaml").write_text(
+        (outcomes / "ai-dialogue.yaml").read_text(encoding="utf-8")
+        .replace("id: ai-dialogue", "id: zz-same-day").replace("en: AI Dialogue", "en: AA same day"),
+        encoding="utf-8")
     site = enriched(project.root)
-    assert site.listings["outcome"] == [("outcomes.md", ["ai-dialogue"]),  # by date, not by id
-                                        ("outcomes/2.md", ["a-later-one"])]
+    assert [o.id for o in site.outcomes] == ["zz-same-day", "ai-dialogue", "a-later-one"]  # shown
+    assert site.listings["outcome"] == [("outcomes.md", ["ai-dialogue"]),  # by date, then id
+                                        ("outcomes/2.md", ["zz-same-day"]),
+                                        ("outcomes/3.md", ["a-later-one"])]
     views = Views(site, "https://github.com/o/r", root=ROOT)
-    views.start_page("outcomes/2.md")
+    views.start_page("outcomes/3.md")
     overview = str(views.outcome_overview())
     assert "#outcome-a-later-one" in overview and "#outcome-ai-dialogue" not in overview
-    assert '<span class="ij-counts__number">2</span>' in overview  # the counts are of them all
+    assert '<span class="ij-counts__number">3</span>' in overview  # the counts are of them all
     sections = views.outcome_sections()
     assert "{ #outcome-a-later-one }" in sections and "#outcome-ai-dialogue" not in sections
     views.start_page("claims.md")
-    assert '<a href="../outcomes/2/#outcome-a-later-one">' in str(views.since_report())
+    assert '<a href="../outcomes/3/#outcome-a-later-one">' in str(views.since_report())
 
 
 def test_the_site_holds_every_collection(site):
