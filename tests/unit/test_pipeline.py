@@ -522,9 +522,6 @@ def test_a_log_keeps_its_newest_first_and_its_older_pages_as_they_are(project, m
 
 
 def test_the_timeline_and_the_people_go_on_over_further_pages(project, monkeypatch):
-    monkeypatch.setitem(PLACES, "milestone", Place("timeline.md", "tl-", per_page=1,
-                                                   newest_first=True))
-    monkeypatch.setitem(PLACES, "person", Place("people.md", "person-", per_page=1))
     timeline = project.root / "data" / "timeline.yaml"  # after dialogue-2026 in the file
     timeline.write_text(timeline.read_text(encoding="utf-8") + (
         "- id: a-same-day\n  date: 2026-01-16\n  title:\n    en: Same day\n  summary:\n"
@@ -533,6 +530,13 @@ def test_the_timeline_and_the_people_go_on_over_further_pages(project, monkeypat
     people = project.root / "data" / "people"  # host.yaml comes after host-one.yaml; its id first
     (people / "host.yaml").write_text((people / "host-one.yaml").read_text(encoding="utf-8")
                                       .replace("id: host-one", "id: host"), encoding="utf-8")
+    one_page = enriched(project.root).listings  # each page lists its records as they are shown
+    assert one_page["milestone"] == [("timeline.md",
+                                      ["global-partnership", "dialogue-2026", "a-same-day"])]
+    assert one_page["person"] == [("people.md", ["host-one", "host", "visitor-one"])]
+    monkeypatch.setitem(PLACES, "milestone", Place("timeline.md", "tl-", per_page=1,
+                                                   newest_first=True))
+    monkeypatch.setitem(PLACES, "person", Place("people.md", "person-", per_page=1))
     site = enriched(project.root)
     assert [t["id"] for t in site.timeline] == ["global-partnership", "dialogue-2026", "a-same-day"]
     assert site.listings["milestone"] == [("timeline.md", ["dialogue-2026"]),  # by date, then id
@@ -557,13 +561,19 @@ def test_the_timeline_and_the_people_go_on_over_further_pages(project, monkeypat
 
 
 def test_the_glossary_goes_on_for_as_many_pages_as_its_longer_list(project, monkeypatch):
-    monkeypatch.setitem(PLACES, "name", Place("glossary.md", "name-", per_page=1))
     terminology = project.root / "data" / "terminology.yaml"  # a second name, first by id
     text = terminology.read_text(encoding="utf-8")
     terminology.write_text(text + text.split("\n", 1)[1].replace("id: strategic-dialogue",
                                                                  "id: a-name"), encoding="utf-8")
+    glossary = project.root / "data" / "glossary.yaml"  # jwg: after quad by its term, not its id
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("en: JWG", "en: Zeta"),
+                        encoding="utf-8")
+    one_page = enriched(project.root).listings  # as shown: names as in the file, terms by term
+    assert one_page["name"] == [("glossary.md", ["strategic-dialogue", "a-name"])]
+    assert one_page["term"] == [("glossary.md", ["quad", "jwg"])]
+    monkeypatch.setitem(PLACES, "name", Place("glossary.md", "name-", per_page=1))
     site = enriched(project.root)
-    assert site.listings["term"] == [("glossary.md", ["jwg", "quad"])]  # both on the first
+    assert site.listings["term"] == [("glossary.md", ["quad", "jwg"])]  # both on the first
     assert site.listings["name"] == [("glossary.md", ["a-name"]),  # by kind, then id
                                      ("glossary/2.md", ["strategic-dialogue"])]
     assert site.list_pages("glossary/2.md") == site.list_pages("glossary.md") == \
@@ -578,7 +588,6 @@ def test_the_glossary_goes_on_for_as_many_pages_as_its_longer_list(project, monk
 
 
 def test_the_outcomes_go_on_over_further_pages_each_with_its_overview(project, monkeypatch):
-    monkeypatch.setitem(PLACES, "outcome", Place("outcomes.md", "outcome-", per_page=1))
     outcomes = project.root / "data" / "outcomes"
     (outcomes / "a-later-one.yaml").write_text(
         (outcomes / "ai-dialogue.yaml").read_text(encoding="utf-8")
@@ -588,8 +597,11 @@ def test_the_outcomes_go_on_over_further_pages_each_with_its_overview(project, m
         (outcomes / "ai-dialogue.yaml").read_text(encoding="utf-8")
         .replace("id: ai-dialogue", "id: zz-same-day").replace("en: AI Dialogue", "en: AA same day"),
         encoding="utf-8")
+    shown = ["zz-same-day", "ai-dialogue", "a-later-one"]  # by date, then title
+    assert enriched(project.root).listings["outcome"] == [("outcomes.md", shown)]  # as shown
+    monkeypatch.setitem(PLACES, "outcome", Place("outcomes.md", "outcome-", per_page=1))
     site = enriched(project.root)
-    assert [o.id for o in site.outcomes] == ["zz-same-day", "ai-dialogue", "a-later-one"]  # shown
+    assert [o.id for o in site.outcomes] == shown
     assert site.listings["outcome"] == [("outcomes.md", ["ai-dialogue"]),  # by date, then id
                                         ("outcomes/2.md", ["zz-same-day"]),
                                         ("outcomes/3.md", ["a-later-one"])]
