@@ -316,8 +316,7 @@ class Views:
         return self.renderer.render_markdown("outcome_sections.md", sections=sections)
 
     def _listed_outcomes(self) -> list[OutcomeView]:
-        listed = set(self._ids("outcome"))
-        return [o for o in self.site.outcomes if o.id in listed]
+        return self._listed("outcome", self.site.outcomes, key=lambda o: o.id)
 
     def _wording(self, outcome: OutcomeView) -> list[dict]:
         """Each government's own wording, or, when only one side has any, a note that the
@@ -438,10 +437,11 @@ class Views:
                            f"{PLACES[kind].page} (and its further pages) only")
         return self.site.listed(kind, self.page)
 
-    def _listed(self, kind: str, records) -> list:
-        """Those of `records` (of `kind`) that this page lists, in their order."""
+    def _listed(self, kind: str, records, key=lambda r: r["id"]) -> list:
+        """Those of `records` (of `kind`, each known by `key`) that this page lists, in their
+        order."""
         listed = set(self._ids(kind))
-        return [r for r in records if r["id"] in listed]
+        return [r for r in records if key(r) in listed]
 
     def generated_pages(self) -> dict[str, str]:
         """The Markdown of each page that the data adds to those in docs/: the further pages
@@ -485,12 +485,11 @@ class Views:
         """The claims this page of them lists, numbered on from the pages before; above them,
         how many of all the claims have each verdict."""
         claims = self._listed("claim", self.site.claims)
-        pages = self.site.listings["claim"]
-        number = [page for page, _ids in pages].index(self.page)
+        number = self.site.list_pages(self.page).index(self.page)
         counts = Counter(c["verdict"] for c in self.site.claims)
         return self.block("claims.html", claims=claims,
-                          start=sum(len(ids) for _page, ids in pages[:number]) + 1,
-                           verdict_counts=[(v, counts[v.value]) for v in self.vocab.verdict.values()
+                          start=self._range("claim", number)["first"],
+                          verdict_counts=[(v, counts[v.value]) for v in self.vocab.verdict.values()
                                            if counts[v.value]])
 
     def field_reference(self, name: str) -> Markup:
