@@ -71,12 +71,15 @@ def validate(root: Path, today: datetime.date | None = None,
     if vocabulary is None:  # the schemas cannot be applied without it
         return Validated(report, records, schemas, None)
     valid: dict[str, list[Record]] = {c.name: [] for c in COLLECTIONS}
+    unread = set()  # files that gave no records because of their own errors
     for collection, rel in find_files(root, report):
         judged = memo.judge(root, collection, rel, today, report)
+        if judged is None or (judged.problems and not judged.records):
+            unread.add(rel)
         if judged is not None:
             records[collection.name] += judged.records
             valid[collection.name] += judged.valid
-    check_across(Context(records, valid, tuple(vocabulary.editions)), report)
+    check_across(Context(records, valid, tuple(vocabulary.editions), frozenset(unread)), report)
     catalogs = load_catalogs(root, vocabulary.editions, report)
     return Validated(report, records, schemas, vocabulary, catalogs)
 

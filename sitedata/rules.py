@@ -20,7 +20,7 @@ from .editions import is_quoted
 from .markup import text_problems, url_problem
 from .problems import Report, path_name
 from .records import Record
-from .registry import BY_NAME, PARTS, SEARCHED
+from .registry import BY_NAME, PARTS, SEARCHED, Collection
 
 MAX_QUOTE_WORDS = 40
 HTTPS_ASCII = re.compile(r"https://[!-~]+")  # the schema's url pattern
@@ -34,11 +34,20 @@ REFERENCE_KEYS = {"sources": "sources", "source": "sources", "translation_source
 @dataclass
 class Context:
     """What the rules across records see: every record by collection, those that passed the
-    schema (both keyed by every collection of the registry), and the editions."""
+    schema (both keyed by every collection of the registry), the editions, and the data files
+    that gave no records because of their own errors (a YAML syntax error, say)."""
 
     records: dict[str, list[Record]]
     valid: dict[str, list[Record]]
     editions: tuple[str, ...] = ("en",)  # the default edition first
+    unread: frozenset[str] = frozenset()  # paths such as data/sources/x.yaml
+
+    def waits(self, collection: Collection, record_id: str) -> bool:
+        """Whether a record of `collection` with that id may be in a file that could not be
+        read: a reference to it is not judged until that file's own errors are mended (they
+        are reported), rather than reported as one to a record that does not exist."""
+        return (f"{collection.path}/{record_id}.yaml" if collection.is_dir
+                else collection.path) in self.unread
 
     def ids(self, collection: str) -> set[str]:
         return {r.id for r in self.records[collection] if r.id}
@@ -250,7 +259,7 @@ def check_references(context: Context, report: Report) -> None:
     for records in context.records.values():
         for record in records:
             for path, target, value in _references(record):
-                if value in known[target]:
+                if value in known[target] or context.waits(BY_NAME[target], value):
                     continue
                 guess = difflib.get_close_matches(value, known[target], cutoff=0.7)  # best first
                 hint = f"; did you mean '{guess[0]}'?" if guess else ""
@@ -292,7 +301,8 @@ def _target(context: Context, record: Record, single: bool, report: Report) -> R
         _add(report, record, (), f"names no record of {target}: add record: with its id")
         return None
     found = next((r for r in context.valid[target] if r.id == data["record"]), None)
-    if found is None and data["record"] not in context.ids(target):
+    if found is None and data["record"] not in context.ids(target) \
+            and not context.waits(BY_NAME[target], data["record"]):
         collection = BY_NAME[target]
         where = f"no file {collection.path}/{data['record']}.yaml" if collection.is_dir \
             else f"no entry with that id in {collection.path}"

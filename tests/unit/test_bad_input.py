@@ -441,6 +441,19 @@ CASES = [
         "data/outcomes/ai-dialogue.yaml)",
         "data/timeline.yaml:22:12: outcome refers to 'ai-dialogue', which does not exist (no "
         "file data/outcomes/ai-dialogue.yaml)"], {"data/" + OUTCOME: None}),
+    # A file that cannot be read is the one problem reported for it: the references to the
+    # records it holds wait for it to be mended, rather than say that those do not exist.
+    Case("syntax-error-in-a-cited-source", ["data/sources/wire-report.yaml:4:10: YAML syntax "
+         "error: did not find expected ',' or ']' (while parsing a flow sequence)"],
+         edits=[edit("sources/wire-report.yaml", "title: Ministers", "title: [Ministers")]),
+    Case("syntax-error-in-a-named-outcome", [OUT + "5:5: YAML syntax error: "
+         "did not find expected ',' or ']' (while parsing a flow sequence)"],
+         edits=[edit(OUTCOME, "title:\n", "title: [\n")]),
+    Case("syntax-error-in-a-corrected-list", ["data/timeline.yaml:6:10: YAML syntax error: "
+         "did not find expected ',' or ']' (while parsing a flow sequence)"],
+         edits=[edit("corrections.yaml", "collection: people\n  record: visitor-one",
+                     "collection: timeline\n  record: global-partnership"),
+                edit("timeline.yaml", "  title:\n", "  title: [\n")]),
     # invisible characters
     Case("bidi-control", [B + "3:9: invisible bidirectional control U+202E is not allowed; "
          "delete it (it can make text read differently from what it says)"],
