@@ -28,7 +28,6 @@ from .registry import (
     anchor,
     feed_file,
     href,
-    place,
     split_lists,
 )
 from .render import Citations, Renderer, Terms
@@ -103,9 +102,9 @@ class Views:
         the further page that holds the anchor, where a list is split over several."""
         return href(self.page, self.site.locate(page, fragment), fragment)
 
-    def link(self, kind: str, record_id: str = "") -> str:
-        """A link from the current page to where a record of `kind` is shown."""
-        return self.url(*place(kind, record_id))
+    def link(self, kind: str, record_id: str) -> str:
+        """A link from the current page to where a record of `kind` is shown (Site.where)."""
+        return href(self.page, *self.site.where(kind, record_id))
 
     def edit_url(self, path: str) -> str:
         return f"{self.repo_url}/edit/{self.branch}/{path}"
