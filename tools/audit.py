@@ -165,6 +165,9 @@ def compare_with_plain(ours: str, plain: str, pages: list[str], runs: int) -> di
         first = by_job[f"ours|{path}"][0]
         row["ours"].update({c: first["scores"][c] for c in CATEGORIES[1:]})
         row["failing"] = sorted({a for r in by_job[f"ours|{path}"] for a in r["failing"]})
+        # How fast the machine ran (Lighthouse's benchmark index of each run, both sites).
+        row["benchmark"] = [r["benchmark"] for site in ("ours", "plain")
+                            for r in by_job[f"{site}|{path}"] if r.get("benchmark")]
         figures[path] = row
     return figures
 
@@ -268,6 +271,13 @@ def print_lighthouse(scores: dict[str, dict], runs: int) -> list[str]:
             if ours[category] < bar:
                 missed.append(f"{name}: lighthouse {category} {ours[category]:.2f} < {bar} "
                               f"(audits below 1: {', '.join(row['failing'])})")
+    speeds = sorted(b for row in scores.values() for b in row["benchmark"])
+    plain_tbt = [row["plain"]["tbt"] for row in scores.values()]
+    if speeds:  # what the absolute bar met: plain's own pages on the same machine
+        print(f"machine: Lighthouse benchmark index {statistics.median(speeds):.0f} (median; "
+              f"{speeds[0]:.0f}–{speeds[-1]:.0f} over the runs). Plain Material's own blocking "
+              f"time: {min(plain_tbt):.0f}–{max(plain_tbt):.0f} ms, {MAX_TBT} ms or more on "
+              f"{sum(t >= MAX_TBT for t in plain_tbt)} of {len(plain_tbt)} pages.")
     print(f"perf: Lighthouse performance score; TBT: total blocking time; kB: bytes moved on "
           f"load (total byte weight, search index included). Bars: perf at least plain's, "
           f"TBT under {MAX_TBT} ms, kB at most {MAX_BYTES_RATIO}x plain's, a11y/bp/seo 1.")

@@ -6,9 +6,10 @@
 // jobs.json: {"chrome": path, "flags": [...], "jobs": [{"id": ..., "url": ..., "categories":
 // [...]}, ...]}, run in the order given (the caller interleaves the sites it compares, so
 // that a busy spell of the machine falls on both). One JSON line per run: its id, the
-// categories' scores, the metrics, the bytes moved, the main thread's work by kind, and the
-// audits below 1. Lighthouse's default (mobile) settings, simulated throttling; Chromium's
-// storage is cleared before each run (Lighthouse's default), so every load is a first visit.
+// categories' scores, the metrics, the bytes moved, the main thread's work by kind, the
+// audits below 1 and how fast the machine ran (Lighthouse's benchmark index). Lighthouse's
+// default (mobile) settings, simulated throttling; Chromium's storage is cleared before each
+// run (Lighthouse's default), so every load is a first visit.
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 
@@ -56,6 +57,7 @@ try {
         requests: report.audits['network-requests']?.details?.items?.length ?? null,
         dom: numeric(report, 'dom-size'),
         seconds: (Date.now() - t0) / 1000,
+        benchmark: report.environment?.benchmarkIndex ?? null,
         long: (report.audits['long-tasks']?.details?.items ?? [])
           .map(item => [item.url.split('/').slice(-2).join('/'), Math.round(item.startTime), Math.round(item.duration)]),
       };
