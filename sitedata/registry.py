@@ -27,6 +27,15 @@ class Collection:
     def is_dir(self) -> bool:
         return self.layout == "dir"
 
+    def file_of(self, record_id: str) -> str:
+        """The data file that holds (or would hold) the record with that id."""
+        return f"{self.path}/{record_id}.yaml" if self.is_dir else self.path
+
+    def missing(self, record_id: str) -> str:
+        """Why no record has that id, for a message: no such file, or no such entry."""
+        return (f"no file {self.file_of(record_id)}" if self.is_dir
+                else f"no entry with that id in {self.path}")
+
 
 COLLECTIONS: tuple[Collection, ...] = (
     Collection("sources", "source", "source.schema.json", "dir", "data/sources"),

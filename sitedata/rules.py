@@ -46,8 +46,7 @@ class Context:
         """Whether a record of `collection` with that id may be in a file that could not be
         read: a reference to it is not judged until that file's own errors are mended (they
         are reported), rather than reported as one to a record that does not exist."""
-        return (f"{collection.path}/{record_id}.yaml" if collection.is_dir
-                else collection.path) in self.unread
+        return collection.file_of(record_id) in self.unread
 
     def ids(self, collection: str) -> set[str]:
         return {r.id for r in self.records[collection] if r.id}
@@ -263,11 +262,8 @@ def check_references(context: Context, report: Report) -> None:
                     continue
                 guess = difflib.get_close_matches(value, known[target], cutoff=0.7)  # best first
                 hint = f"; did you mean '{guess[0]}'?" if guess else ""
-                collection = BY_NAME[target]
-                where = f"no file {collection.path}/{value}.yaml" if collection.is_dir \
-                    else f"no entry with that id in {collection.path}"
                 _add(report, record, path, f"{path_name(path)} refers to '{value}', which does "
-                     f"not exist ({where}){hint}")
+                     f"not exist ({BY_NAME[target].missing(value)}){hint}")
 
 
 def check_targets(context: Context, report: Report) -> None:
@@ -303,11 +299,8 @@ def _target(context: Context, record: Record, single: bool, report: Report) -> R
     found = next((r for r in context.valid[target] if r.id == data["record"]), None)
     if found is None and data["record"] not in context.ids(target) \
             and not context.waits(BY_NAME[target], data["record"]):
-        collection = BY_NAME[target]
-        where = f"no file {collection.path}/{data['record']}.yaml" if collection.is_dir \
-            else f"no entry with that id in {collection.path}"
         _add(report, record, ("record",), f"record '{data['record']}' does not exist in "
-             f"{target} ({where})")
+             f"{target} ({BY_NAME[target].missing(data['record'])})")
     return found
 
 
@@ -375,7 +368,7 @@ def check_terminology(context: Context, report: Report) -> None:
         for key in ("name", "short_name"):
             for edition, form in person.data.get(key, {}).items():
                 forms.setdefault(edition, []).append(form)
-        names.append((f"data/people/{person.id}.yaml", forms))
+        names.append((BY_NAME["people"].file_of(person.id), forms))
     # Entries with the same forms (namesakes) give one verdict: the first one's is enough.
     unique: dict[str, tuple[str, dict]] = {}
     for where, forms in names:
