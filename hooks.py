@@ -38,6 +38,7 @@ from pathlib import Path
 
 GENERATED = "_sitedata_pages"  # macros.GENERATED
 HANDED = "_sitedata"  # macros.HANDED: the data the default edition's build hands the others
+SAVE_DELAY = 0.01  # s: see on_serve
 
 log = logging.getLogger("mkdocs.plugins.sitedata")
 
@@ -102,6 +103,13 @@ def on_serve(server, config, builder):
                 from None
 
     server.builder = rebuild_every_edition
+    # Once the watcher has seen a change, MkDocs waits for the changes to stop for a tenth of a
+    # second before it builds. Its watcher polls (every half second), and one poll's changes,
+    # however many, reach the server within a millisecond of each other; changes caught by
+    # different polls are half a second apart, which a tenth of a second does not join either.
+    # So the wait joins what a hundredth of a second joins, and costs an editor 90 ms more on
+    # every save.
+    server.build_delay = min(server.build_delay, SAVE_DELAY)
     return server
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import importlib
 import os
 import re
 import signal
@@ -181,3 +182,15 @@ def test_errors_are_reported_once_and_the_next_good_save_recovers(project, serve
     project.replace(SOURCE, "Revised again", "Revised a third time")
     server.wait_for("visit/", "Revised a third time")
     assert server.text().count("_UndefinedError_: 'another_missing_macro'") == 1
+
+
+def test_a_rebuild_waits_a_hundredth_of_a_second_for_more_changes(tmp_path):
+    """Not MkDocs' tenth (see hooks.on_serve): with either engine's server."""
+    import hooks
+    for engine in ("mkdocs", "properdocs"):
+        server_class = importlib.import_module(f"{engine}.livereload").LiveReloadServer
+        config = importlib.import_module(f"{engine}.config.defaults").MkDocsConfig()
+        server = server_class(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+        assert server.build_delay == 0.1  # the engine's own, which hooks.py shortens
+        assert hooks.on_serve(server, config, server.builder).build_delay == 0.01
+        server.server_close()
