@@ -7,7 +7,7 @@ from __future__ import annotations
 from conftest import ROOT
 from sitedata import validate
 from sitedata.registry import COLLECTIONS
-from tools.bench import multiply
+from tools.bench import multiply, print_table
 
 
 def test_the_multiplied_data_is_valid_and_copies_every_collection(tmp_path):
@@ -20,6 +20,22 @@ def test_the_multiplied_data_is_valid_and_copies_every_collection(tmp_path):
         assert len(copy.records[collection.name]) == wanted, collection.name
     visit, = copy.records["visit"]
     assert len(visit.data["itinerary"]) == 2 * len(real.records["visit"][0].data["itinerary"])
+
+
+def test_growth_is_judged_against_the_real_data_measured_beside_each_copy(capsys):
+    """The machine's speed drifts within a run: a copy that took 10x the real data's time beside
+    it grew 10x, even if the real data, measured first, took a third less."""
+    def row(factor, v_cpu, b_cpu, **more):
+        return {"factor": factor, "files": 1, "v_records": 1, "v_seconds": v_cpu, "v_cpu": v_cpu,
+                "v_peak_kib": 1024, "b_seconds": b_cpu, "b_cpu": b_cpu, "s_cpu": b_cpu,
+                "b_peak_kib": 1024, "b_html_mb": 1, "b_search_mb": 1, "b_largest_kb": 1,
+                "b_largest": "x", "b_list_kb": 1, "b_list": "x", **more}
+    print_table([row(1, 0.2, 4.0),
+                 row(10, 3.0, 60.0, v_reference_cpu=0.3, b_reference_cpu=6.0)])
+    out = capsys.readouterr().out
+    assert "validation growth at 10x: 10.0x (target at most 12x" in out
+    assert "build growth at 10x: 10.0x (target at most 11x" in out
+    assert out.count("MISSED") == 1  # validation at 10x over 2 s; growth is met
 
 
 def test_a_second_mutation_run_tests_against_todays_templates(tmp_path, monkeypatch):
