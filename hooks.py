@@ -104,11 +104,10 @@ def on_serve(server, config, builder):
 
     server.builder = rebuild_every_edition
     # Once the watcher has seen a change, MkDocs waits for the changes to stop for a tenth of a
-    # second before it builds. Its watcher polls (every half second), and one poll's changes,
-    # however many, reach the server within a millisecond of each other; changes caught by
-    # different polls are half a second apart, which a tenth of a second does not join either.
-    # So the wait joins what a hundredth of a second joins, and costs an editor 90 ms more on
-    # every save.
+    # second before it builds. Its watcher polls (every half second), and hands the server one
+    # poll's changes, however many, one right after another; changes caught by different polls
+    # are half a second apart, which a tenth of a second does not join either. So the wait joins
+    # what a hundredth of a second joins, and costs an editor 90 ms more on every save.
     server.build_delay = min(server.build_delay, SAVE_DELAY)
     return server
 
