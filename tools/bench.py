@@ -41,7 +41,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from sitedata.registry import COLLECTIONS, split_lists  # noqa: E402
+from sitedata.registry import BY_NAME, COLLECTIONS, split_lists  # noqa: E402
 
 PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
@@ -236,7 +236,7 @@ def measure_serve(root: Path, edits: int = 3) -> dict:
         # A source that the first of the sources' pages lists (they are split over several).
         with urllib.request.urlopen(pages[0], timeout=30) as response:
             listed = re.search(r'<li id="src-([^"]+)"', response.read().decode("utf-8")).group(1)
-        source = root / "data" / "sources" / f"{listed}.yaml"
+        source = root / BY_NAME["sources"].file_of(listed)
         record = _load(source)
         first, every = [], []
         for n in range(edits):
