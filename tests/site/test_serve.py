@@ -18,6 +18,8 @@ import re
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -105,9 +107,9 @@ def server(project, tmp_path, engine):
     try:
         running.wait_for("ja/sources/", "</html>", timeout=300)  # the first build, both editions
         running.wait_in_log("Serving on")
-        # The watcher (polling every half second) takes its first look at the files in a thread
-        # of its own once serving starts, and says nothing when it has: a save before that look
-        # would not be seen.
+        # The watcher starts in a thread of its own once serving starts, and says nothing when
+        # it is ready (inotify's watches set, or the engine's polling's first look taken): a
+        # save before that would not be seen.
         time.sleep(2)
         yield running
     finally:
@@ -184,13 +186,121 @@ def test_errors_are_reported_once_and_the_next_good_save_recovers(project, serve
     assert server.text().count("_UndefinedError_: 'another_missing_macro'") == 1
 
 
-def test_a_rebuild_waits_a_hundredth_of_a_second_for_more_changes(tmp_path):
+# A project for an engine's server alone (its plugins, Material's among them, are made for the
+# engine imported first in this process: ProperDocs would refuse them).
+CONFIG = "site_name: {name}\ntheme: material\nplugins: []\n"
+
+
+def _engine_server(engine: str, root: Path):
+    """`engine`'s own serve set-up for a project at `root` (mkdocs/commands/serve.py), up to
+    the hooks' on_serve: its server, its configuration, and the paths it watches before the
+    hook; each save counted as a build."""
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Page\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG.format(name="Test"), encoding="utf-8")
+    config = importlib.import_module(f"{engine}.config").load_config(
+        config_file=str(root / "mkdocs.yml"))
+    builds: list[float] = []
+    server = importlib.import_module(f"{engine}.livereload").LiveReloadServer(
+        builder=lambda: builds.append(time.monotonic()), host="127.0.0.1", port=0,
+        root=str(root))
+    server.watch(config["docs_dir"])
+    server.watch(config["config_file_path"])
+    return server, config, builds
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "properdocs"])
+def test_a_rebuild_waits_a_hundredth_of_a_second_for_more_changes(tmp_path, engine_name):
     """Not MkDocs' tenth (see hooks.on_serve): with either engine's server."""
     import hooks
-    for engine in ("mkdocs", "properdocs"):
-        server_class = importlib.import_module(f"{engine}.livereload").LiveReloadServer
-        config = importlib.import_module(f"{engine}.config.defaults").MkDocsConfig()
-        server = server_class(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-        assert server.build_delay == 0.1  # the engine's own, which hooks.py shortens
-        assert hooks.on_serve(server, config, server.builder).build_delay == 0.01
-        server.server_close()
+    server, config, _ = _engine_server(engine_name, tmp_path)
+    assert server.build_delay == 0.1  # the engine's own, which hooks.py shortens
+    assert hooks.on_serve(server, config, server.builder).build_delay == 0.01
+    server.server_close()
+
+
+def _until(condition, timeout: float = 10) -> bool:
+    end = time.monotonic() + timeout
+    while not condition() and time.monotonic() < end:
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "properdocs"])
+def test_the_kernel_tells_the_server_of_each_save_and_reading_is_no_save(
+        tmp_path, engine_name, monkeypatch):
+    """On Linux, inotify rather than the engine's polling (hooks._hear_saves): what the engine
+    watched before the hook (its pages, its configuration), and what it watches after (the
+    data), each save rebuilds once, however the editor saves it; a build's reading the files
+    rebuilds nothing."""
+    from watchdog.observers.inotify import InotifyObserver
+
+    import hooks
+    monkeypatch.delenv(hooks.WATCH, raising=False)
+    server, config, builds = _engine_server(engine_name, tmp_path)
+    (tmp_path / "data").mkdir()
+    record = tmp_path / "data" / "record.yaml"
+    record.write_text("id: a\n", encoding="utf-8")
+    server = hooks.on_serve(server, config, server.builder)
+    server.watch(str(tmp_path / "data"))  # as mkdocs.yml's `watch:` is, after the hook
+    assert isinstance(server.observer, InotifyObserver)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        assert _until(lambda: server.serve_thread.is_alive())
+        time.sleep(0.3)
+        saves = [
+            lambda: record.write_text("id: b\n", encoding="utf-8"),  # in place
+            lambda: (tmp_path / "docs" / "index.md").write_text("# Changed\n", encoding="utf-8"),
+            # as editors that save a copy and rename it over the file do: twice, since the
+            # file watched is then another one
+            lambda: _save_by_renaming(tmp_path / "mkdocs.yml", CONFIG.format(name="Renamed")),
+            lambda: _save_by_renaming(tmp_path / "mkdocs.yml", CONFIG.format(name="Again")),
+            lambda: (tmp_path / "data" / "new.yaml").write_text("id: c\n", encoding="utf-8"),
+            lambda: (tmp_path / "data" / "new.yaml").unlink(),
+            lambda: os.replace(_written(tmp_path / "outside.yaml"), tmp_path / "data" / "in.yaml"),
+            lambda: os.utime(record),  # touched
+        ]
+        for n, save in enumerate(saves, start=1):
+            save()
+            assert _until(lambda n=n: len(builds) >= n), f"save {n} was not heard"
+            time.sleep(0.3)
+            assert len(builds) == n, f"save {n} rebuilt {len(builds) - n + 1} times"
+        for path in (record, tmp_path / "docs" / "index.md", tmp_path / "mkdocs.yml"):
+            path.read_bytes()
+        time.sleep(0.5)
+        assert len(builds) == len(saves)
+    finally:
+        server.shutdown(wait=True)
+        thread.join(timeout=10)
+
+
+def _written(path: Path) -> Path:
+    path.write_text("id: d\n", encoding="utf-8")
+    return path
+
+
+def _save_by_renaming(path: Path, text: str) -> None:
+    copy = path.with_name(f".{path.name}.swp")
+    copy.write_text(text, encoding="utf-8")
+    os.replace(copy, path)
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "properdocs"])
+@pytest.mark.parametrize("where", ["poll", "darwin"])
+def test_elsewhere_the_engine_s_own_watcher_stays(tmp_path, engine_name, where, monkeypatch):
+    """SITEDATA_WATCH=poll, for files that change across a virtual file system (CONTRIBUTING),
+    and any other system than Linux: the engine's polling, as it is."""
+    from watchdog.observers.polling import PollingObserver
+
+    import hooks
+    if where == "poll":
+        monkeypatch.setenv(hooks.WATCH, "poll")
+    else:
+        monkeypatch.delenv(hooks.WATCH, raising=False)
+        monkeypatch.setattr(sys, "platform", where)
+    server, config, _ = _engine_server(engine_name, tmp_path)
+    observer = server.observer
+    assert hooks.on_serve(server, config, server.builder).observer is observer
+    assert type(observer) is PollingObserver
+    server.server_close()
