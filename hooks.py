@@ -70,6 +70,8 @@ def on_shutdown():
 def on_config(config):
     """Serving: each other edition's builder, made on the first build, and started on it once
     the default edition's data is valid. On later builds, on_serve has started them already."""
+    if _serving:
+        _remember_theme_files(_engine(config))
     if _serving and _is_default(config):
         for edition in config["extra"]["editions"][1:]:
             if edition["lang"] not in _builders:
@@ -357,6 +359,39 @@ def _reuse_search_entries() -> None:
 
     add_entry_from_context.reuses = True
     index.add_entry_from_context = add_entry_from_context
+
+
+def _remember_theme_files(engine: str) -> None:
+    """While serving, MkDocs lists every file of the theme on every build to find the theme's
+    own files to copy: Material's 14,500 (most of them its icons), to find the same 79, about
+    0.13 s of each process's every rebuild. This process keeps what that found (the paths, in
+    the theme folders' order, and the folder of each) while the theme's folders and the names
+    of the files in the project's own (overrides/) stay the same: the installed theme's do not
+    change while it serves. The pages' files are looked at again on every build, since a page's
+    file of the same path is copied rather than the theme's. Written here because neither
+    MkDocs nor Material has such a setting."""
+    structure = importlib.import_module(f"{engine}.structure.files")
+    if getattr(structure.Files.add_files_from_theme, "remembers", False):
+        return
+    find = structure.Files.add_files_from_theme
+    found: dict[tuple, list[tuple[str, str]]] = {}  # theme: (path, folder) of each file
+
+    def add_files_from_theme(self, env, config):
+        theme = config.theme
+        own = sorted(str(path.relative_to(theme.custom_dir))
+                     for path in Path(theme.custom_dir).rglob("*")) if theme.custom_dir else []
+        key = (tuple(theme.dirs), tuple(sorted(theme.static_templates)), tuple(own))
+        if key not in found:
+            every = structure.Files([])
+            find(every, env, config)
+            found[key] = [(file.src_uri, file.src_dir) for file in every]
+        for path, folder in found[key]:
+            if self.get_file_from_path(path) is None:
+                self.append(structure.File(path, folder, config.site_dir,
+                                           config.use_directory_urls))
+
+    add_files_from_theme.remembers = True
+    structure.Files.add_files_from_theme = add_files_from_theme
 
 
 def _toc(items) -> tuple:

@@ -304,3 +304,51 @@ def test_elsewhere_the_engine_s_own_watcher_stays(tmp_path, engine_name, where, 
     assert hooks.on_serve(server, config, server.builder).observer is observer
     assert type(observer) is PollingObserver
     server.server_close()
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "properdocs"])
+def test_a_server_lists_the_theme_once_and_copies_what_a_build_copies(
+        tmp_path, engine_name, monkeypatch):
+    """hooks._remember_theme_files: the theme's files a build copies, found by listing the
+    theme again only when the names in the project's own theme folder change; a page's file of
+    the same path is still copied instead of the theme's."""
+    import jinja2
+
+    import hooks
+    structure = importlib.import_module(f"{engine_name}.structure.files")
+    # The engine's own, put back after the test (the hook changes it for the whole process).
+    monkeypatch.setattr(structure.Files, "add_files_from_theme",
+                        structure.Files.add_files_from_theme)
+    (tmp_path / "docs" / "assets" / "images").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# Page\n", encoding="utf-8")
+    (tmp_path / "docs" / "assets" / "images" / "favicon.png").write_bytes(b"a page's own")
+    (tmp_path / "overrides" / "assets").mkdir(parents=True)
+    (tmp_path / "overrides" / "assets" / "extra.css").write_text("p {}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(CONFIG.format(name="Test").replace(
+        "theme: material", "theme:\n  name: material\n  custom_dir: overrides"), encoding="utf-8")
+    config = importlib.import_module(f"{engine_name}.config").load_config(
+        config_file=str(tmp_path / "mkdocs.yml"))
+
+    def copied() -> list[tuple[str, str]]:
+        files = structure.get_files(config)
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return [(file.src_uri, file.abs_src_path) for file in files]
+
+    expected = copied()  # the engine's own
+    assert ("assets/images/favicon.png",
+            str(tmp_path / "docs" / "assets" / "images" / "favicon.png")) in expected
+    assert any(uri == "assets/extra.css" for uri, _ in expected)
+    listed = []
+    list_templates = jinja2.Environment.list_templates
+    monkeypatch.setattr(jinja2.Environment, "list_templates",
+                        lambda self, *a, **k: listed.append(1) or list_templates(self, *a, **k))
+    monkeypatch.setattr(hooks, "_serving", True)
+    hooks.on_config(config)  # as each build of a server's calls it
+    remembering = structure.Files.add_files_from_theme
+    hooks.on_config(config)
+    assert structure.Files.add_files_from_theme is remembering  # not wrapped again
+    assert copied() == expected and copied() == expected
+    assert len(listed) == 1
+    (tmp_path / "overrides" / "assets" / "new.js").write_text("", encoding="utf-8")
+    assert ("assets/new.js", str(tmp_path / "overrides" / "assets" / "new.js")) in copied()
+    assert len(listed) == 2
