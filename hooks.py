@@ -68,11 +68,14 @@ def on_shutdown():
 # MkDocs runs the hooks after every plugin: macros.py's on_config has validated the data (or
 # failed the build) and named the editions by now.
 def on_config(config):
-    """Serving: each other edition's builder, made on the first build, and started on it once
-    the default edition's data is valid. On later builds, on_serve has started them already."""
-    if _serving:
-        _remember_theme_files(_engine(config))
-    if _serving and _is_default(config):
+    """Serving, in every edition's process: the theme's own files are remembered from the first
+    build on (_remember_theme_files; here, where the engine is known). In the default edition's:
+    each other edition's builder, made on the first build, and started on it once the default
+    edition's data is valid. On later builds, on_serve has started them already."""
+    if not _serving:
+        return config
+    _remember_theme_files(_engine(config))
+    if _is_default(config):
         for edition in config["extra"]["editions"][1:]:
             if edition["lang"] not in _builders:
                 _builders[edition["lang"]] = _Builder(_engine(config), edition)
