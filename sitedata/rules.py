@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from .editions import is_quoted
 from .markup import text_problems, url_problem
@@ -420,6 +421,30 @@ def check_attribution(context: Context, report: Report) -> None:
                          "analysis; add 'whose:' to say whose analysis it is")
 
 
+def _publisher_name(publisher: str) -> str:
+    """A publisher's own name: what comes before a part ("Hindustan Times (PTI copy)") or a
+    section ("Press Information Bureau, Ministry of Defence")."""
+    return re.split(r" \(|, ", publisher, maxsplit=1)[0]
+
+
+def check_publishers(context: Context, report: Report) -> None:
+    """The sources of one site name its publisher one way ("Nippon.com", not also "nippon.com"):
+    a reader who looks a publisher up on the sources page finds all of it in one place."""
+    first: dict[str, tuple[Record, str]] = {}
+    for record in context.valid["sources"]:
+        host = (urlsplit(record.data["url"]).hostname or "").removeprefix("www.")
+        name = _publisher_name(record.data["publisher"])
+        if host not in first:
+            first[host] = (record, name)
+            continue
+        other, other_name = first[host]
+        if name != other_name:
+            line, _ = other.mark("publisher")
+            _add(report, record, ("publisher",), f"publisher '{name}' names the publisher of "
+                 f"{host} otherwise than '{other_name}' ({other.doc.path}:{line}); write it one "
+                 "way")
+
+
 RecordRule = Callable[[Record, Values, date, Report], None]
 
 SAFETY: tuple[RecordRule, ...] = (check_text, check_urls, check_list_ids)
@@ -429,7 +454,7 @@ RECORD_RULES: tuple[RecordRule, ...] = (
 )
 ACROSS_RULES: tuple[Callable[[Context, Report], None], ...] = (
     check_unique_ids, check_references, check_targets, check_perspectives, check_attribution,
-    check_translations, check_terminology,
+    check_translations, check_terminology, check_publishers,
 )
 
 

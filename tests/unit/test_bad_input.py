@@ -503,6 +503,13 @@ CASES = [
     Case("quote-too-long", ["data/visit.yaml:51:13: itinerary[0].quote.text quotes 45 words; keep "
          "quotations to 40 words and paraphrase the rest"],
          edits=[edit("visit.yaml", "text: A short quotation.", "text: " + " ".join(["w"] * 45))]),
+    # One site, one publisher's name: the fixture's wire is "Example Wire" (news.example.org).
+    Case("publisher-written-two-ways", [
+         "data/sources/wire-report.yaml:4:12: publisher 'Example Wire' names the publisher of "
+         "news.example.org otherwise than 'Example wire' (data/sources/bad.yaml:4); write it "
+         "one way"],
+         source(SOURCE.replace("publisher: P", "publisher: Example wire (Reuters copy)")
+                .replace("example.org/a/b", "www.news.example.org/a/b"))),
     Case("analysis-without-whose", ["data/visit.yaml:13:7: significance[0] cites only analysis; "
          "add 'whose:' to say whose analysis it is"],
          edits=[edit("visit.yaml", "    whose:\n      en: Example Institute\n", "")]),
@@ -560,6 +567,12 @@ BOUNDARIES = {
         edit(OUTCOME, "  text: early 2026\n", "  text: " + " ".join(["w"] * 60) + "\n")]),
     "an archived copy may be a home page": (
         {BAD: H + "id: bad\n" + SOURCE + "archived_url: https://archive.example.org/\n"}, []),
+    "a copy and a section under one publisher's name": (
+        {BAD: H + "id: bad\n" + SOURCE.replace("publisher: P", "publisher: Example Wire (Reuters copy)")
+                                        .replace("example.org/a/b", "www.news.example.org/a/b"),
+         "data/sources/bad2.yaml": H + "id: bad2\n" + SOURCE.replace(
+             "publisher: P", "publisher: Example Wire, Sunday edition").replace(
+             "example.org/a/b", "news.example.org/c")}, []),
     "analysis cited beside another kind of source": ({}, [
         edit("visit.yaml", "    whose:\n      en: Example Institute\n    sources: [think-tank]",
              "    sources: [think-tank, wire-report]")]),

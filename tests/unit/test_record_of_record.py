@@ -372,7 +372,8 @@ def test_stats_count_copies_and_verified_records(project):
                                              "wire-report.yaml").read_text().replace(
         "id: wire-report", "id: copy").replace("publisher: Example Wire",
                                                "publisher: Site (Example Wire copy)\n"
-                                               "rerun_of: Example Wire"))
+                                               "rerun_of: Example Wire").replace(
+        "news.example.org", "site.example.org"))
     project.replace("data/glossary.yaml", "sources: [wire-report]", "sources: [copy]")
     site = load_site(project.root, FIXTURE_DAY)
     figures = {f.name: f.value for f in measure(site)}
@@ -389,7 +390,8 @@ def test_a_statement_resting_only_on_copies_says_so(project):
                                              "wire-report.yaml").read_text().replace(
         "id: wire-report", "id: copy").replace("publisher: Example Wire",
                                                "publisher: Site (Example Wire copy)\n"
-                                               "rerun_of: Example Wire"))
+                                               "rerun_of: Example Wire").replace(
+        "news.example.org", "site.example.org"))
     site = load_site(project.root, FIXTURE_DAY)
     views = Views(site, "https://github.com/o/r", root=ROOT)
     views.start_page("glossary.md")
