@@ -424,7 +424,7 @@ def check_attribution(context: Context, report: Report) -> None:
 def _publisher_name(publisher: str) -> str:
     """A publisher's own name: what comes before a part ("Hindustan Times (PTI copy)") or a
     section ("Press Information Bureau, Ministry of Defence")."""
-    return re.split(r" \(|, ", publisher, maxsplit=1)[0]
+    return re.split(r" \(|, ", publisher)[0]
 
 
 def check_publishers(context: Context, report: Report) -> None:
@@ -432,7 +432,7 @@ def check_publishers(context: Context, report: Report) -> None:
     a reader who looks a publisher up on the sources page finds all of it in one place."""
     first: dict[str, tuple[Record, str]] = {}
     for record in context.valid["sources"]:
-        host = (urlsplit(record.data["url"]).hostname or "").removeprefix("www.")
+        host = urlsplit(record.data["url"]).hostname.removeprefix("www.")  # the schema: https://host/…
         name = _publisher_name(record.data["publisher"])
         if host not in first:
             first[host] = (record, name)
