@@ -432,7 +432,9 @@ def check_publishers(context: Context, report: Report) -> None:
     a reader who looks a publisher up on the sources page finds all of it in one place."""
     first: dict[str, tuple[Record, str]] = {}
     for record in context.valid["sources"]:
-        host = (urlsplit(record.data["url"]).hostname or "").removeprefix("www.")
+        if url_problem(record.data["url"]):  # reported by check_urls; it may have no host
+            continue
+        host = urlsplit(record.data["url"]).hostname.removeprefix("www.")
         name = _publisher_name(record.data["publisher"])
         if host not in first:
             first[host] = (record, name)

@@ -361,6 +361,8 @@ CASES = [
          source(SOURCE.replace("https://example.org/a/b", "https://exa mple.org/a"))),
     Case("no-host", [B + "5:6: url 'https:///a/b' has no valid host name ('')"],
          source(SOURCE.replace("https://example.org/a/b", "https:///a/b"))),
+    Case("malformed-host", [B + "5:6: url 'https://[x/a' is not a well-formed URL"],
+         source(SOURCE.replace("https://example.org/a/b", "https://[x/a"))),
     Case("home-page-url", [B + "5:6: url 'https://example.org/' is a home page; link the exact "
          "page that supports the statement"],
          source(SOURCE.replace("https://example.org/a/b", "https://example.org/"))),
