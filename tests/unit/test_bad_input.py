@@ -512,6 +512,16 @@ CASES = [
          "one way"],
          source(SOURCE.replace("publisher: P", "publisher: Example wire (Reuters copy)")
                 .replace("example.org/a/b", "www.news.example.org/a/b"))),
+    # A source whose URL is refused is left out of the comparison, not the sources after it.
+    Case("publisher-after-a-malformed-url", [
+         B + "5:6: url 'https://[x/a' is not a well-formed URL",
+         "data/sources/wire-report.yaml:4:12: publisher 'Example Wire' names the publisher of "
+         "news.example.org otherwise than 'Example wire' (data/sources/bad2.yaml:4); write it "
+         "one way"],
+         {BAD: H + "id: bad\n" + SOURCE.replace("example.org/a/b", "[x/a"),
+          "data/sources/bad2.yaml": H + "id: bad2\n" + SOURCE.replace(
+              "publisher: P", "publisher: Example wire").replace("example.org/a/b",
+                                                                 "news.example.org/c")}),
     Case("analysis-without-whose", ["data/visit.yaml:13:7: significance[0] cites only analysis; "
          "add 'whose:' to say whose analysis it is"],
          edits=[edit("visit.yaml", "    whose:\n      en: Example Institute\n", "")]),
