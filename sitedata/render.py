@@ -196,7 +196,12 @@ class Renderer:
         self.env.filters.update(date=catalog.date, plain=plain_text,
                                 md=lambda text: lang_span(text, markdown_escape(text)),
                                 inline=self.inline)
+        # The templates written once per record or statement are macros, called through their
+        # template's module: rendering a template makes a new context (a copy of every global)
+        # each time, which for a source list's citations and dates was a third of its time.
         self._inline = self.env.get_template("inline.html").module.inline
+        self.record_meta = self.env.get_template("record_meta.html").module.record_meta
+        self.cite = self.env.get_template("cite.html").module.cite
 
     def inline(self, text: str) -> Markup:
         """Inline Markdown from data as safe HTML, marked with its language when that is not

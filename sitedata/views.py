@@ -135,8 +135,8 @@ class Views:
         """Citation marks for a statement; a statement resting only on re-runs of another
         publisher's report says that only copies were found."""
         copies_only = all("rerun_of" in self.site.sources[i] for i in ids)
-        return self.render("cite.html", marks=self.citations.cite(list(ids)),
-                           copies_url=self.url("about.md", "copies") if copies_only else "")
+        return self.renderer.cite(self.citations.cite(list(ids)),
+                                  self.url("about.md", "copies") if copies_only else "")
 
     def cite(self, *ids: str) -> Markup:
         """A citation for prose written in a page: {{ cite('source-id') }}."""
@@ -184,7 +184,7 @@ class Views:
         items += [{"text": _("Corrected on %(date)s") % {"date": date(c["date"])},
                    "url": self.link("correction", c["id"])}
                   for c in self.site.corrections_of(collection, record_id, part)]
-        return self.render("record_meta.html", items=items)
+        return self.renderer.record_meta(items)
 
     def visit_meta(self) -> Markup:
         return self.record_meta("visit")
