@@ -155,11 +155,25 @@ def write_api(site: Site, out: Path, generated_at: str, version: str = "v2") -> 
 
 
 def _write_json(path: Path, value: object) -> Path:
-    # Compact: with an indent, json runs its pure-Python encoder, not its C one; at ten times
-    # the data that was 0.2 s of each save while serving, and the files are for programs.
-    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n",
-                    encoding="utf-8")
+    path.write_text(json_text(value), encoding="utf-8")
     return path
+
+
+def json_text(value: object) -> str:
+    """An API file's JSON: each field of the top-level object on a line of its own, and each
+    item of a list there (a collection's records) on its own line, so that a diff of two builds
+    names the records that differ. Written here, not with json's `indent`, because an indent
+    makes json run its pure-Python encoder rather than its C one: at ten times the data that
+    was 0.2 s of each save while serving, and the files a tenth bigger."""
+    def dump(item: object) -> str:
+        return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+    if not isinstance(value, dict) or not value:
+        return dump(value) + "\n"
+    fields = [f"{dump(key)}:[\n" + ",\n".join(map(dump, item)) + "\n]"
+              if isinstance(item, list) and item else f"{dump(key)}:{dump(item)}"
+              for key, item in value.items()]
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def write_feeds(site: Site, site_dir: Path, site_url: str) -> list[Path]:

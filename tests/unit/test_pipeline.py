@@ -14,7 +14,7 @@ import yaml
 from conftest import FIXTURE_DAY, ROOT
 from sitedata import loader
 from sitedata.enrich import enrich
-from sitedata.export import export_schema, write_api, write_feeds
+from sitedata.export import export_schema, json_text, write_api, write_feeds
 from sitedata.fields import field_table
 from sitedata.history import History
 from sitedata.loader import _syntax_message, load_document, parse_document
@@ -994,6 +994,23 @@ def test_every_api_file_validates_against_its_published_schema(site, tmp_path):
         assert schema == export_schema(collection, site.schemas)
         jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()) \
             .validate(document)
+
+
+def test_an_api_file_has_each_field_and_each_record_on_a_line_of_its_own(site, tmp_path):
+    """So that a diff of two builds (tools/compare_engines.py, the reproducibility test) names
+    the records that differ; and the same JSON as json writes it."""
+    write_api(site, tmp_path, "2026-11-25T00:00:00Z")
+    text = (tmp_path / "sources.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    lines = text.splitlines()
+    assert lines[:3] == ["{", '"schema_version":"2.0.0",', '"generated_at":"2026-11-25T00:00:00Z",']
+    records = [json.loads(line.rstrip(",")) for line in lines[lines.index('"items":[') + 1:]
+               [:len(document["items"])]]
+    assert records == document["items"] and len(records) > 1
+    # Characters as they are, not \u escapes (the Japanese texts).
+    assert any(not path.read_text(encoding="utf-8").isascii() for path in tmp_path.glob("*.json"))
+    for value in ({}, [], {"a": []}, {"a": [1, {"b": "c"}], "d": {"e": [2]}}, "x"):
+        assert json.loads(json_text(value)) == value
 
 
 def test_feeds_list_updates_corrections_and_changes_newest_first(site, tmp_path):
