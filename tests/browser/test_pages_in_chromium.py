@@ -111,18 +111,68 @@ def test_search_finds_the_quad(context_factory, site_url):
 
 
 def test_colour_toggle_switches_between_light_and_dark(context_factory, site_url):
-    page, _ = _open(context_factory(color_scheme="light"), site_url)
-    scheme = "document.body.getAttribute('data-md-color-scheme')"
-    assert page.evaluate(scheme) == "default"
-    page.click("form[data-md-component='palette'] label:visible")
-    page.wait_for_function(f"{scheme} === 'slate'")
+    """Our script works Material's toggle (overrides/assets/javascripts/palette.js): the body's
+    scheme, the page's own (its scroll bars), the browser's theme colour (the header's), the
+    button that shows, the choice remembered; by mouse and by keyboard."""
+    page, seen = _open(context_factory(color_scheme="light"), site_url)
+    state = """() => ({
+      scheme: document.body.getAttribute('data-md-color-scheme'),
+      page: getComputedStyle(document.documentElement).colorScheme,
+      theme: document.querySelector('meta[name=theme-color]').content,
+      header: getComputedStyle(document.querySelector('header')).backgroundColor
+        .match(/\\d+/g).slice(0, 3).map(c => (+c).toString(16).padStart(2, '0')).join(''),
+      shown: [...document.querySelectorAll('form[data-ij-palette] label')]
+        .filter(l => !l.hidden).map(l => l.htmlFor)})"""
+    light = page.evaluate(state)
+    assert light["scheme"] == "default" and light["page"] != "dark"
+    assert light["theme"] == "#" + light["header"]
+    assert light["shown"] == ["__palette_1"]  # the button that switches to dark
+    page.click("form[data-ij-palette] label:visible")
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = page.evaluate(state)
+    assert dark["page"] == "dark" and dark["theme"] == "#" + dark["header"]
+    assert dark["shown"] == ["__palette_0"]
     page.reload()
-    assert page.evaluate(scheme) == "slate"  # the choice is remembered
+    assert page.evaluate(state)["scheme"] == "slate"  # the choice is remembered
+    page.focus("#__palette_1")  # the option chosen; Enter moves to the next one, as Material's
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    assert page.evaluate(state)["shown"] == ["__palette_1"]
+    assert seen["errors"] == [] and seen["offsite"] == []
 
 
 def test_dark_system_setting_is_respected(context_factory, site_url):
     page, _ = _open(context_factory(color_scheme="dark"), site_url)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+@pytest.mark.parametrize("path", ["visit/", "ja/sources/"])
+def test_starting_the_page_does_not_restyle_the_whole_page(browser, site_url, path):
+    """Once the page is parsed and Material's script starts, it may style what it adds or
+    changes, not the whole page again: a restyle of every element is the largest part of a long
+    page's blocking time on a phone (make audit). Three things did that on every load, each
+    caught here: Material's colour toggle (a colour-scheme meta element), its instant
+    navigation (every address set again) and the root's "js" marks (overrides/main.html).
+    Counted from Chromium's trace: the elements each styling pass after the script's start
+    styled, against the page's elements."""
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    try:
+        page = context.new_page()
+        browser.start_tracing(page=page, categories=["devtools.timeline"])
+        page.goto(site_url + path, wait_until="load")
+        page.wait_for_timeout(1000)  # what the script does after the load event
+        elements = page.evaluate("document.getElementsByTagName('*').length")
+        events = json.loads(browser.stop_tracing())["traceEvents"]
+    finally:
+        context.close()
+    bundle = min((e for e in events if e.get("name") == "EvaluateScript"
+                  and "/bundle." in e.get("args", {}).get("data", {}).get("url", "")),
+                 key=lambda e: e["ts"])
+    restyled = sum(e["args"].get("elementCount", 0) for e in events  # on the page's thread
+                   if e.get("name") == "UpdateLayoutTree" and e.get("ph") == "X"
+                   and (e["pid"], e["tid"]) == (bundle["pid"], bundle["tid"])
+                   and e["ts"] >= bundle["ts"])
+    assert restyled < elements / 4, (restyled, elements)
 
 
 def test_citation_links_jump_to_their_reference(context_factory, site_url):

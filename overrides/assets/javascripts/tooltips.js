@@ -2,12 +2,9 @@
    Material's content.tooltips draws them (its md-tooltip2 markup and styles), but made when a
    reader points at or focuses one, by one listener for the whole document. Material's feature
    mounts a tooltip for each such element when the page loads: on the visit page, 170 of them,
-   most of the page's blocking time on a phone (make audit). Instant navigation swaps the page
-   under the same document, which these listeners keep serving. */
+   most of the page's blocking time on a phone (make audit). */
 (function () {
   "use strict";
-  if (window.__ijTooltips) return;
-  window.__ijTooltips = true;
   var tip = null, host = null, title = "", timer = 0, shown = 0;
 
   function hostOf(node) {
