@@ -7,6 +7,7 @@ store something get a new context each."""
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -158,6 +159,10 @@ def test_starting_the_page_does_not_restyle_the_whole_page(browser, site_url, pa
     context = browser.new_context(viewport={"width": 412, "height": 823})
     try:
         page = context.new_page()
+        # Material's script is held back a second, so that the page is drawn before it starts:
+        # the lists laid out only when near the screen are then styled before, not after it.
+        page.route("**/assets/javascripts/bundle.*.min.js",
+                   lambda route: (time.sleep(1), route.continue_()))
         browser.start_tracing(page=page, categories=["devtools.timeline"])
         page.goto(site_url + path, wait_until="load")
         page.wait_for_timeout(1000)  # what the script does after the load event
