@@ -52,9 +52,10 @@
 
   // The reader's stored choice, or else the first option whose media query the system meets.
   var stored = __md_get("__palette");
-  var start = stored ? stored.index : inputs.findIndex(function (input) {
-    return matchMedia(input.getAttribute("data-md-color-media")).matches;
-  });
+  var start = stored && typeof stored.index === "number" ? stored.index
+    : inputs.findIndex(function (input) {
+      return matchMedia(input.getAttribute("data-md-color-media")).matches;
+    });
   choose(Math.max(0, Math.min(start, inputs.length - 1)), false);
 
   inputs.forEach(function (input, i) {
