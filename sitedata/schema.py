@@ -296,6 +296,8 @@ def _explain(error: SchemaError, doc: Document, skip: int):
         yield path, False, f"{name} {custom}"
     elif kind == "minItems":
         yield path, False, f"{name} must list at least {error.expected} item(s)"
+    elif kind == "maxItems" and custom:
+        yield path, False, f"{name} {custom}"
     elif kind == "uniqueItems":
         yield path, False, f"{name} lists the same value more than once"
     elif kind == "dependentRequired":

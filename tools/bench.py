@@ -5,20 +5,20 @@ multiplied 10 and 100 times, with peak memory, in one table with the growth agai
     python tools/bench.py [--scales 1,10,100] [--runs 3]
 
 The copies are generated from the real files: every record of every collection (and every
-itinerary event and tour stop of the visit) repeated under new ids, still citing the real
-sources, so that the copy is valid and every stage works on it as on real data. Each figure is
-measured in a fresh process: validation is the median of --runs calls of `validate()` in one
-process (every call reads every file), on the wall clock and in processor time; its targets
-and growth are judged on processor time, which for one single-threaded process on an idle
-machine is its wall time, and which other work on a busy machine does not inflate; the build
-is `mkdocs build --strict` from start to exit (both editions, in one process), timed on the
-wall clock and in processor time. Beside it, the same pages
-pasted into a MkDocs project as static HTML (`static_copy`) are built the same way: the ratio
-of processor times is what the data layer costs over MkDocs and Material alone. Growth and
-ratios use processor time, which a busy machine disturbs less than the wall clock. Peak memory
-is the process's maximum resident size. This is a benchmark, not a test: it prints figures and
-the targets they meet, and exits 1 only if the generated data does not validate. Single runs
-vary by up to a third on a shared 2-core machine, so compare figures from one run.
+itinerary event and tour stop of the visit, up to the most its schema allows) repeated under new
+ids, still citing the real sources, so that the copy is valid and every stage works on it as on
+real data. Each figure is measured in a fresh process: validation is the median of --runs calls
+of `validate()` in one process (every call reads every file), on the wall clock and in processor
+time; its targets and growth are judged on processor time, which for one single-threaded process
+on an idle machine is its wall time, and which other work on a busy machine does not inflate;
+the build is `mkdocs build --strict` from start to exit (both editions, in one process), timed
+on the wall clock and in processor time. Beside it, the same pages pasted into a MkDocs project
+as static HTML (`static_copy`) are built the same way: the ratio of processor times is what the
+data layer costs over MkDocs and Material alone. Growth and ratios use processor time, which a
+busy machine disturbs less than the wall clock. Peak memory is the process's maximum resident
+size. This is a benchmark, not a test: it prints figures and the targets they meet, and exits 1
+only if the generated data does not validate. Single runs vary by up to a third on a shared
+2-core machine, so compare figures from one run.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from sitedata.registry import BY_NAME, COLLECTIONS, split_lists  # noqa: E402
+from sitedata.registry import BY_NAME, COLLECTIONS, SCHEMA_DIR, split_lists  # noqa: E402
 
 PYTHON = sys.executable
 MKDOCS = str(Path(PYTHON).with_name("mkdocs"))
@@ -104,10 +104,15 @@ def multiply(root: Path, factor: int) -> None:
                         copy.pop("related", None)
                     out.append(copy)
             _dump(root / collection.path, out)
-    visit = _load(ROOT / "data" / "visit.yaml")  # the single record: its lists grow instead
-    for key in ("itinerary", "tour"):  # each copy next to its original keeps the order
+    # The single record: its lists grow instead, up to the most its schema allows (the visit
+    # page shows them all; a visit's events do not grow with the site). Each copy next to its
+    # original keeps the order.
+    visit = _load(ROOT / "data" / "visit.yaml")
+    schema = json.loads((ROOT / SCHEMA_DIR / BY_NAME["visit"].schema).read_text(encoding="utf-8"))
+    for key in ("itinerary", "tour"):
+        most = schema["properties"][key]["maxItems"] // len(visit[key])
         visit[key] = [{**item, "id": item["id"] + suffix} for item in visit[key]
-                      for suffix in ["", *copies]]
+                      for suffix in ["", *copies][:most]]
     _dump(root / "data" / "visit.yaml", visit)
 
 

@@ -49,6 +49,21 @@ OUTCOME = "outcomes/ai-dialogue.yaml"
 OUT = "data/" + OUTCOME + ":"
 DEFINITION = "en: A standing group of officials."
 
+
+def events(count: int) -> str:
+    """`count` more events on the visit's first day, for the itinerary's limit."""
+    return "".join(f"  - id: extra-{n}\n    date: 2026-01-15\n    title:\n      en: Event {n}\n"
+                   "    place:\n      en: New Delhi\n    participants: [visitor-one]\n"
+                   "    summary:\n      en: An event.\n    sources: [wire-report]\n"
+                   for n in range(count))
+
+
+def stops(count: int) -> str:
+    """`count` more stops on the tour's first day, for the tour's limit."""
+    return "".join(f"  - id: extra-{n}\n    country: philippines\n    place:\n      en: Manila\n"
+                   "    start: 2026-01-15\n    summary:\n      en: Talks.\n    lat: 14.6\n"
+                   "    lon: 120.98\n    sources: [wire-report]\n" for n in range(count))
+
 CASES = [
     # YAML syntax
     Case("unclosed-bracket", [B + "4:1: YAML syntax error: did not find expected ',' or ']' "
@@ -128,6 +143,12 @@ CASES = [
          "(maximum 90)"], edits=[edit("visit.yaml", "lat: 14.6", "lat: 91")]),
     Case("longitude-out-of-range", ["data/visit.yaml:26:10: tour[0].lon -181 is out of range "
          "(minimum -180)"], edits=[edit("visit.yaml", "lon: 120.98", "lon: -181")]),
+    Case("too-many-events", ["data/visit.yaml:40:3: itinerary has more events than the visit "
+         "page shows (at most 40): leave out or merge the minor ones"],
+         edits=[edit("visit.yaml", "itinerary:\n", "itinerary:\n" + events(39))]),
+    Case("too-many-stops", ["data/visit.yaml:18:3: tour has more stops than the visit page shows "
+         "(at most 20): leave out or merge the minor ones"],
+         edits=[edit("visit.yaml", "tour:\n", "tour:\n" + stops(19))]),
     Case("empty-wording", [OUT + "9:10: wording must have at least 1 field(s)"],
          edits=[edit(OUTCOME, "wording:\n  india:\n    text: launched the AI Dialogue\n"
                      "    language: en\n    sources: [mea-briefing]", "wording: {}")]),
@@ -568,6 +589,9 @@ BOUNDARIES = {
         edit("visit.yaml", "date: 2026-01-17\n    title:\n      en: Metro",
              "date: 2026-01-16\n    title:\n      en: Metro")]),
     "two tour stops starting the same day": ({}, []),  # the fixture's stops both start 15 January
+    "the most events and stops the visit page shows": ({}, [
+        edit("visit.yaml", "itinerary:\n", "itinerary:\n" + events(38)),
+        edit("visit.yaml", "tour:\n", "tour:\n" + stops(18))]),
     "a role that ends the month it starts": ({}, [
         edit("people/visitor-one.yaml", "from: 2025-10", "from: 2025-10\n    to: 2025-10")]),
     "a quotation of exactly 40 words": ({}, [

@@ -22,6 +22,19 @@ def test_the_multiplied_data_is_valid_and_copies_every_collection(tmp_path):
     assert len(visit.data["itinerary"]) == 2 * len(real.records["visit"][0].data["itinerary"])
 
 
+def test_the_visit_grows_only_up_to_what_its_page_shows(tmp_path):
+    """The visit is one record: its lists grow with the copies up to its schema's limits (the
+    visit page shows them all), and the copy stays valid beyond them."""
+    real, = validate(ROOT).records["visit"]
+    multiply(tmp_path, 6)
+    copy = validate(tmp_path)
+    assert [str(p) for p in copy.report.sorted()] == []
+    visit, = copy.records["visit"]
+    for key, most in (("itinerary", 40), ("tour", 20)):
+        assert len(visit.data[key]) == most // len(real.data[key]) * len(real.data[key]), key
+        assert len(visit.data[key]) > most - len(real.data[key]), key
+
+
 def test_growth_is_judged_against_the_real_data_measured_beside_each_copy(capsys):
     """The machine's speed drifts within a run: a copy that took 10x the real data's time beside
     it grew 10x, even if the real data, measured first, took a third less."""
