@@ -64,6 +64,7 @@ def stops(count: int) -> str:
                    "    start: 2026-01-15\n    summary:\n      en: Talks.\n    lat: 14.6\n"
                    "    lon: 120.98\n    sources: [wire-report]\n" for n in range(count))
 
+
 CASES = [
     # YAML syntax
     Case("unclosed-bracket", [B + "4:1: YAML syntax error: did not find expected ',' or ']' "
