@@ -292,12 +292,10 @@ def _explain(error: SchemaError, doc: Document, skip: int):
     elif kind in ("minLength", "maxLength"):
         than = "shorter" if kind == "minLength" else "longer"
         yield path, False, f"{name} {_quote(value)} is {than} than {error.expected} character(s)"
-    elif kind == "minItems" and custom:
+    elif kind in ("minItems", "maxItems") and custom:
         yield path, False, f"{name} {custom}"
     elif kind == "minItems":
         yield path, False, f"{name} must list at least {error.expected} item(s)"
-    elif kind == "maxItems" and custom:
-        yield path, False, f"{name} {custom}"
     elif kind == "uniqueItems":
         yield path, False, f"{name} lists the same value more than once"
     elif kind == "dependentRequired":
