@@ -22,6 +22,7 @@ from .export import versions
 from .fields import field_table
 from .registry import (
     BY_NAME,
+    CITED_IN_MOST,
     COLLECTIONS,
     PERSPECTIVES,
     PLACES,
@@ -398,10 +399,15 @@ class Views:
 
     def source_sections(self) -> str:
         """Markdown: the sources this page of them lists (registry.pages), a section per kind
-        in the vocabulary's order, each source with every place on the site that cites it."""
+        in the vocabulary's order, each source with the places on the site that cite it: the
+        first CITED_IN_MOST in site order, and how many more there are."""
         listed = self.site.sources_on(self.page)
-        cited_by = {s["id"]: [{"url": self.url(c.page, c.anchor), "label": c.label}
-                              for c in self.site.cited_by.get(s["id"], [])] for s in listed}
+        cited_by = {}
+        for s in listed:
+            places = self.site.cited_by.get(s["id"], [])
+            cited_by[s["id"]] = ([{"url": self.url(c.page, c.anchor), "label": c.label}
+                                  for c in places[:CITED_IN_MOST]],
+                                 max(0, len(places) - CITED_IN_MOST))
         groups = [(kind, sources) for kind in self.vocab.kind.values()
                   for sources in [[s for s in listed if s["kind"] == kind.value]] if sources]
         return self.renderer.render_markdown("source_sections.md", groups=groups,

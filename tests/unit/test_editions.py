@@ -115,28 +115,38 @@ def test_a_name_inside_a_longer_word_does_not_count(project):
 
 # -- the interface's catalog -------------------------------------------------------------------
 
+def _line(text: str, start: str) -> int:
+    """The number of the catalog's line that starts with `start` (messages move as it grows)."""
+    return text[:text.index("\n" + start)].count("\n") + 2
+
+
 def test_the_catalog_must_translate_every_message_and_only_those(project):
+    placeholders = '  "%(title)s: %(part)s"'
     text = (project.root / CATALOG).read_text(encoding="utf-8")
-    project.write(CATALOG, text.replace("  Terminology: 名称対照\n", "")
-                  .replace("  Kind: 種類\n", "  Kind: 種類\n  Never used: 使わない\n")
-                  .replace('"%(title)s: %(part)s": "%(title)s：%(part)s"',
-                           '"%(title)s: %(part)s": "%(title)s"'))
+    text = (text.replace("  Terminology: 名称対照\n", "")
+            .replace("  Kind: 種類\n", "  Kind: 種類\n  Never used: 使わない\n")
+            .replace('"%(title)s: %(part)s": "%(title)s：%(part)s"',
+                     '"%(title)s: %(part)s": "%(title)s"'))
+    project.write(CATALOG, text)
     assert project.problems() == [
         f"{CATALOG}:11:1: no translation of 'Terminology' (used in "
         "sitedata/templates/glossary_page.md:21); add it under messages:",
-        f"{CATALOG}:90:26: '%(title)s: %(part)s': the translation has placeholders ['title'], "
-        "the English ['part', 'title']; keep the same ones",
-        f"{CATALOG}:150:3: 'Never used' is not used by any template; take it out"]
+        f"{CATALOG}:{_line(text, placeholders)}:26: '%(title)s: %(part)s': the translation has "
+        "placeholders ['title'], the English ['part', 'title']; keep the same ones",
+        f"{CATALOG}:{_line(text, '  Never used:')}:3: 'Never used' is not used by any "
+        "template; take it out"]
 
 
 def test_a_message_added_to_the_theme_needs_a_translation(project):
     # Every validation reads the overrides again (what it keeps is by each template's bytes).
     assert project.problems() == []
+    text = (project.root / CATALOG).read_text(encoding="utf-8")
     project.replace("overrides/404.html", '{{ t("Page not found") }}', '{{ t("Page gone") }}')
     assert project.problems() == [
         f"{CATALOG}:11:1: no translation of 'Page gone' (used in overrides/404.html:9); add it "
         "under messages:",
-        f"{CATALOG}:176:3: 'Page not found' is not used by any template; take it out"]
+        f"{CATALOG}:{_line(text, '  Page not found:')}:3: 'Page not found' is not used by any "
+        "template; take it out"]
 
 
 # -- pages -------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sitedata.history import History
 from sitedata.loader import _syntax_message, load_document, parse_document
 from sitedata.pipeline import Memo, load_data, load_site, validate
 from sitedata.problems import DataError, Problem, Report
-from sitedata.registry import COLLECTIONS, PLACES, Place, page_url, pages
+from sitedata.registry import CITED_IN_MOST, COLLECTIONS, PLACES, Place, page_url, pages
 from sitedata.schema import Schemas
 from sitedata.views import Views
 
@@ -722,6 +722,29 @@ def test_sources_know_every_place_that_cites_them(site):
             if c.page in ("corrections.md", "searches.md")]
     assert logs == [("corrections.md", "correction-metro-day", "Corrections: 22 November 2026"),
                     ("searches.md", "search-ai-dialogue-first", "Search log: 21 April 2026")]
+
+
+@pytest.mark.parametrize("edition, most, more", [
+    ("en", 3, "; and 8 more places</span>"), ("en", 10, "; and 1 more place</span>"),
+    ("en", 11, None), ("en", 20, None), ("ja", 3, "、ほか8箇所</span>")])
+def test_a_source_lists_at_most_so_many_places_and_counts_the_rest(project, monkeypatch,
+                                                                    edition, most, more):
+    monkeypatch.setattr("sitedata.views.CITED_IN_MOST", most)  # mea-briefing: cited in 11 places
+    site = load_site(project.root, FIXTURE_DAY, edition=edition)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("sources.md")
+    html = views.source_sections()
+    item = html[html.index('<li id="src-mea-briefing">'):]
+    item = item[:item.index("</li>")]
+    links = re.findall(r'<a href="([^"]+)"', item[item.index("ij-cited-by"):])
+    places = site.cited_by["mea-briefing"]
+    assert links == [views.url(c.page, c.anchor) for c in places[:most]]  # in site order
+    assert (more in item) if more else ("more place" not in item and "ほか" not in item)
+
+
+def test_the_sources_pages_say_how_many_places_a_source_lists():
+    for page in ("docs/sources.md", "docs/ja/sources.md"):
+        assert f"{CITED_IN_MOST}" in (ROOT / page).read_text(encoding="utf-8"), page
 
 
 def test_a_quotation_cites_its_source_and_its_official_translation(project):
