@@ -65,7 +65,7 @@ def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(tab, site_url
     page.set_viewport_size({"width": 360, "height": 740})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{path or 'home'} is {width}px wide at 360px"
-    page.wait_for_load_state("networkidle")  # the search index and anything else requested
+    page.wait_for_load_state("networkidle")  # anything the page requests after it has loaded
     # The one error a missing page may log is its own 404 status.
     expected = ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
     assert seen["errors"] == (expected if path in MISSING else [])
@@ -109,6 +109,61 @@ def test_search_finds_the_quad(context_factory, site_url):
     assert "Quad" in page.locator(".md-search-result").inner_text()
     assert page.locator(".md-search-result mark").count() > 0  # highlighted
     assert seen["errors"] == [] and seen["offsite"] == []
+
+
+def _index_requests(page) -> list[str]:
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "search_index" in r.url else None)
+    return requests
+
+
+@pytest.mark.parametrize("opens", ["click", "shortcut"])
+def test_the_search_index_is_downloaded_when_the_search_is_opened(context_factory, site_url,
+                                                                   opens):
+    """Not with every page (search-on-demand.js): once, when the reader opens the search."""
+    page = context_factory().new_page()
+    requests = _index_requests(page)
+    page.goto(site_url + "visit/", wait_until="networkidle")
+    assert requests == []
+    # The script has let go of XMLHttpRequest once it has held Material's one request.
+    assert page.evaluate("[XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.send]"
+                         ".every(f => f.toString().includes('[native code]'))")
+    if opens == "click":
+        page.click("input[data-md-component='search-query']")
+    else:
+        page.keyboard.press("/")  # Material's shortcut
+    page.keyboard.type("dialogue")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.keyboard.press("Escape")
+    page.keyboard.press("s")  # opened again: no second download
+    page.wait_for_load_state("networkidle")
+    assert requests == [site_url + "search/search_index.json"]
+
+
+def test_what_is_typed_before_the_index_arrives_is_searched_for(context_factory, site_url):
+    page = context_factory().new_page()
+    held = []
+    page.route("**/search/search_index.json", lambda route: held.append(route))  # until typed
+    page.goto(site_url + "ja/", wait_until="load")
+    page.click("input[data-md-component='search-query']")
+    page.keyboard.type("クアッド")
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta')"
+                           ".textContent.includes('検索を初期化')")
+    assert len(held) == 1
+    held[0].continue_()
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert "見つかりました" in page.locator(".md-search-result__meta").inner_text()
+
+
+@pytest.mark.parametrize("query, found", [("?q=Quad", ".md-search-result__item"),
+                                          ("?h=Quad", "article mark")])
+def test_a_search_link_gets_the_index_at_once(context_factory, site_url, query, found):
+    """A shared search (?q=) opens the search; a result's page (?h=) highlights the words."""
+    page = context_factory().new_page()
+    requests = _index_requests(page)
+    page.goto(site_url + "quad/" + query, wait_until="load")
+    page.locator(found).first.wait_for(timeout=15000)
+    assert requests == [site_url + "search/search_index.json"]
 
 
 def test_colour_toggle_switches_between_light_and_dark(context_factory, site_url):
