@@ -91,12 +91,14 @@ PLACES = {
     "day": Place("visit.md", "day-"),
 }
 
-# How many places a source's "cited in" lists on the sources' pages; the rest are counted ("and 12
-# more places"), so that a page of sources stays the size its records give it however often one
-# of them is cited. The most-cited source is cited in 39 places (December 2026); in the bench's
-# data, where a hundred copies of every record cite the same sources, its list of 3,900 made its
-# page of sources 650 kB.
-CITED_IN_MOST = 50
+# How many items a list shows that a page gives in passing, about something else than the page's
+# own records: the places that cite a source (on the sources' pages), where each outcome stands
+# (on the claims check). The rest are counted ("and 12 more"), so that such a page stays the size
+# its own records give it. Today's longest are 39 places (the most-cited source) and 5 outcomes
+# (December 2026); in the bench's 100x data, where a hundred copies of every record cite the same
+# sources, one list of 3,900 places made its page of sources 650 kB, and 500 outcomes made the
+# claims check's first page 530 kB.
+MOST_SHOWN = 50
 
 # Records with parts that a correction can name: the keys of their lists of parts (each with an id).
 PARTS = {"visit": ("itinerary", "tour"), "topics": ("sections",)}

@@ -22,8 +22,8 @@ from .export import versions
 from .fields import field_table
 from .registry import (
     BY_NAME,
-    CITED_IN_MOST,
     COLLECTIONS,
+    MOST_SHOWN,
     PERSPECTIVES,
     PLACES,
     anchor,
@@ -400,14 +400,14 @@ class Views:
     def source_sections(self) -> str:
         """Markdown: the sources this page of them lists (registry.pages), a section per kind
         in the vocabulary's order, each source with the places on the site that cite it: the
-        first CITED_IN_MOST in site order, and how many more there are."""
+        first MOST_SHOWN in site order, and how many more there are."""
         listed = self.site.sources_on(self.page)
         cited_by = {}
         for s in listed:
             places = self.site.cited_by.get(s["id"], [])
             cited_by[s["id"]] = ([{"url": self.url(c.page, c.anchor), "label": c.label}
-                                  for c in places[:CITED_IN_MOST]],
-                                 max(0, len(places) - CITED_IN_MOST))
+                                  for c in places[:MOST_SHOWN]],
+                                 max(0, len(places) - MOST_SHOWN))
         groups = [(kind, sources) for kind in self.vocab.kind.values()
                   for sources in [[s for s in listed if s["kind"] == kind.value]] if sources]
         return self.renderer.render_markdown("source_sections.md", groups=groups,
@@ -483,8 +483,12 @@ class Views:
             countries=[(n, self.vocab.country[c]) for c, n in countries.most_common()])
 
     def since_report(self) -> Markup:
-        """Where each outcome the report announced stands now, worked out from the outcome logs."""
-        return self.block("since_report.html", outcomes=self.site.outcomes)
+        """Where each outcome the report announced stands now, worked out from the outcome logs:
+        the first MOST_SHOWN, and how many more there are, linked to the outcomes' page."""
+        outcomes = self.site.outcomes
+        return self.block("since_report.html", outcomes=outcomes[:MOST_SHOWN],
+                          more=max(0, len(outcomes) - MOST_SHOWN),
+                          outcomes_page=self.url(PLACES["outcome"].page))
 
     def claims_check(self) -> Markup:
         """The claims this page of them lists, numbered on from the pages before; above them,

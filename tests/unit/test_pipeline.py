@@ -20,7 +20,7 @@ from sitedata.history import History
 from sitedata.loader import _syntax_message, load_document, parse_document
 from sitedata.pipeline import Memo, load_data, load_site, validate
 from sitedata.problems import DataError, Problem, Report
-from sitedata.registry import CITED_IN_MOST, COLLECTIONS, PLACES, Place, page_url, pages
+from sitedata.registry import COLLECTIONS, MOST_SHOWN, PLACES, Place, page_url, pages
 from sitedata.schema import Schemas
 from sitedata.views import Views
 
@@ -729,7 +729,7 @@ def test_sources_know_every_place_that_cites_them(site):
     ("en", 11, None), ("en", 20, None), ("ja", 3, "、ほか8箇所</span>")])
 def test_a_source_lists_at_most_so_many_places_and_counts_the_rest(project, monkeypatch,
                                                                     edition, most, more):
-    monkeypatch.setattr("sitedata.views.CITED_IN_MOST", most)  # mea-briefing: cited in 11 places
+    monkeypatch.setattr("sitedata.views.MOST_SHOWN", most)  # mea-briefing: cited in 11 places
     site = load_site(project.root, FIXTURE_DAY, edition=edition)
     views = Views(site, "https://github.com/o/r", root=ROOT)
     views.start_page("sources.md")
@@ -742,9 +742,33 @@ def test_a_source_lists_at_most_so_many_places_and_counts_the_rest(project, monk
     assert (more in item) if more else ("more place" not in item and "ほか" not in item)
 
 
+@pytest.mark.parametrize("edition, most, more", [
+    ("en", 1, "And 2 more outcomes, on the outcomes pages."),
+    ("en", 2, "And 1 more outcome, on the outcomes page."), ("en", 3, None), ("en", 5, None),
+    ("ja", 1, "ほか2件の成果は成果のページに。")])
+def test_the_claims_check_lists_at_most_so_many_outcomes_and_counts_the_rest(
+        project, monkeypatch, edition, most, more):
+    outcomes = project.root / "data" / "outcomes"
+    for copy in ("copy-one", "copy-two"):
+        (outcomes / f"{copy}.yaml").write_text(
+            (outcomes / "ai-dialogue.yaml").read_text(encoding="utf-8")
+            .replace("id: ai-dialogue", f"id: {copy}"), encoding="utf-8")
+    monkeypatch.setattr("sitedata.views.MOST_SHOWN", most)
+    site = load_site(project.root, FIXTURE_DAY, edition=edition)
+    views = Views(site, "https://github.com/o/r", root=ROOT)
+    views.start_page("claims.md")
+    html = str(views.since_report())
+    shown = re.findall(r'<li><a href="\.\./outcomes/#outcome-([^"]+)">', html)
+    assert shown == [o.id for o in site.outcomes][:most]  # in the outcomes' order
+    if more:
+        assert html.endswith(f'<li><a href="../outcomes/">{more}</a></li>\n</ul>')
+    else:
+        assert "outcomes/\">" not in html and len(shown) == 3
+
+
 def test_the_sources_pages_say_how_many_places_a_source_lists():
     for page in ("docs/sources.md", "docs/ja/sources.md"):
-        assert f"{CITED_IN_MOST}" in (ROOT / page).read_text(encoding="utf-8"), page
+        assert f"{MOST_SHOWN}" in (ROOT / page).read_text(encoding="utf-8"), page
 
 
 def test_a_quotation_cites_its_source_and_its_official_translation(project):
