@@ -93,8 +93,9 @@ PLACES = {
 
 # How many items a list shows that a page gives in passing, about something else than the page's
 # own records: the places that cite a source (on the sources' pages), where each outcome stands
-# (on the claims check). The rest are counted ("and 12 more"), so that such a page stays the size
-# its own records give it. Today's longest are 39 places (the most-cited source) and 5 outcomes
+# (on the claims check), the corrections of a record and the searches for an outcome's evidence
+# (the newest). The rest are counted ("and 12 more"), so that such a page stays the size its own
+# records give it. Today's longest are 39 places (the most-cited source) and 5 outcomes
 # (December 2026); in the bench's 100x data, where a hundred copies of every record cite the same
 # sources, one list of 3,900 places made its page of sources 650 kB, and 500 outcomes made the
 # claims check's first page 530 kB.

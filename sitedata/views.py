@@ -182,9 +182,15 @@ class Views:
         if dates and dates.changed:
             items.append({"text": _("last changed %(date)s") % {"date": date(dates.changed)},
                           "url": ""})
+        corrections = self.site.corrections_of(collection, record_id, part)  # newest first
         items += [{"text": _("Corrected on %(date)s") % {"date": date(c["date"])},
                    "url": self.link("correction", c["id"])}
-                  for c in self.site.corrections_of(collection, record_id, part)]
+                  for c in corrections[:MOST_SHOWN]]
+        if len(corrections) > MOST_SHOWN:
+            more = len(corrections) - MOST_SHOWN
+            items.append({"text": self.catalog.ngettext(
+                "and %(num)s earlier correction", "and %(num)s earlier corrections", more)
+                % {"num": more}, "url": self.url(PLACES["correction"].page)})
         return self.renderer.record_meta(items)
 
     def visit_meta(self) -> Markup:
@@ -305,14 +311,20 @@ class Views:
                            today=self.site.today.isoformat())
 
     def outcome_sections(self) -> str:
-        """Markdown: one section per outcome, with its wording, deadline, status and log."""
-        sections = [{"o": o, "area": self.vocab.area[o.data["area"]],
-                     "wording": self._wording(o), "edit_url": self.edit_url(o.record.doc.path),
-                     "feed_url": self.url(feed_file(o.id)),
-                     "searches": [{"date": s["date"], "found": "found" in s,
-                                   "url": self.link("search", s["id"])}
-                                  for s in self.site.searches_of("outcomes", o.id)]}
-                    for o in self._listed_outcomes()]
+        """Markdown: one section per outcome, with its wording, deadline, status and log, and
+        the searches made for evidence of it: the newest MOST_SHOWN, and how many before."""
+        sections = []
+        for o in self._listed_outcomes():
+            searches = self.site.searches_of("outcomes", o.id)  # newest first
+            sections.append({
+                "o": o, "area": self.vocab.area[o.data["area"]], "wording": self._wording(o),
+                "edit_url": self.edit_url(o.record.doc.path),
+                "feed_url": self.url(feed_file(o.id)),
+                "searches": [{"date": s["date"], "found": "found" in s,
+                              "url": self.link("search", s["id"])}
+                             for s in searches[:MOST_SHOWN]],
+                "earlier_searches": max(0, len(searches) - MOST_SHOWN),
+                "search_log": self.url(PLACES["search"].page)})
         return self.renderer.render_markdown("outcome_sections.md", sections=sections)
 
     def _listed_outcomes(self) -> list[OutcomeView]:

@@ -766,6 +766,35 @@ def test_the_claims_check_lists_at_most_so_many_outcomes_and_counts_the_rest(
         assert "outcomes/\">" not in html and len(shown) == 3
 
 
+@pytest.mark.parametrize("edition, most, earlier", [
+    ("en", 1, ', <a href="../searches/">and 1 earlier search</a>.</p>'), ("en", 2, None),
+    ("en", 3, None),
+    ("ja", 1, '、<a href="../searches/">それ以前の調査1件</a>。</p>')])
+def test_an_outcome_lists_its_newest_searches_and_counts_the_earlier(
+        project, monkeypatch, edition, most, earlier):
+    monkeypatch.setattr("sitedata.views.MOST_SHOWN", most)  # ai-dialogue: searched twice
+    views = Views(load_site(project.root, FIXTURE_DAY, edition=edition),
+                  "https://github.com/o/r", root=ROOT)
+    views.start_page("outcomes.md")
+    html = views.outcome_sections()
+    links = re.findall(r'href="\.\./searches/#search-([^"]+)"', html)
+    assert links == ["ai-dialogue-meeting", "ai-dialogue-first"][:most]  # newest first
+    assert (earlier in html) if earlier else "earlier search" not in html
+
+
+@pytest.mark.parametrize("most, shown", [
+    (0, '<a href="../corrections/" class="ij-corrected">and 1 earlier correction</a>'),
+    (1, '<a href="../corrections/#correction-role-start" class="ij-corrected">Corrected on '
+        '21 November 2026</a>')])
+def test_a_record_lists_its_newest_corrections_and_counts_the_earlier(project, monkeypatch,
+                                                                       most, shown):
+    monkeypatch.setattr("sitedata.views.MOST_SHOWN", most)  # visitor-one: corrected once
+    views = Views(load_site(project.root, FIXTURE_DAY), "https://github.com/o/r", root=ROOT)
+    views.start_page("people.md")
+    html = str(views.record_meta("people", "visitor-one"))
+    assert shown in html and html.count("ij-corrected") == 1
+
+
 def test_the_sources_pages_say_how_many_places_a_source_lists():
     for page in ("docs/sources.md", "docs/ja/sources.md"):
         assert f"{MOST_SHOWN}" in (ROOT / page).read_text(encoding="utf-8"), page
