@@ -59,6 +59,12 @@ def _period(year: int, _) -> tuple[str, str]:
     return _("Before 2000"), "before-2000"
 
 
+def _shown(items: list) -> tuple[list, int]:
+    """What a list given in passing shows (registry.MOST_SHOWN): its first items, and how many
+    more there are."""
+    return items[:MOST_SHOWN], max(0, len(items) - MOST_SHOWN)
+
+
 class Views:
     def __init__(self, site: Site, repo_url: str, root: Path, branch: str = "main"):
         self.site = site
@@ -182,12 +188,11 @@ class Views:
         if dates and dates.changed:
             items.append({"text": _("last changed %(date)s") % {"date": date(dates.changed)},
                           "url": ""})
-        corrections = self.site.corrections_of(collection, record_id, part)  # newest first
+        corrections, more = _shown(self.site.corrections_of(collection, record_id, part))
         items += [{"text": _("Corrected on %(date)s") % {"date": date(c["date"])},
                    "url": self.link("correction", c["id"])}
-                  for c in corrections[:MOST_SHOWN]]
-        if len(corrections) > MOST_SHOWN:
-            more = len(corrections) - MOST_SHOWN
+                  for c in corrections]  # newest first
+        if more:
             items.append({"text": self.catalog.ngettext(
                 "and %(num)s earlier correction", "and %(num)s earlier corrections", more)
                 % {"num": more}, "url": self.url(PLACES["correction"].page)})
@@ -313,18 +318,17 @@ class Views:
     def outcome_sections(self) -> str:
         """Markdown: one section per outcome, with its wording, deadline, status and log, and
         the searches made for evidence of it: the newest MOST_SHOWN, and how many before."""
-        sections = []
+        sections, search_log = [], self.url(PLACES["search"].page)
         for o in self._listed_outcomes():
-            searches = self.site.searches_of("outcomes", o.id)  # newest first
+            searches, earlier = _shown(self.site.searches_of("outcomes", o.id))  # newest first
             sections.append({
                 "o": o, "area": self.vocab.area[o.data["area"]], "wording": self._wording(o),
                 "edit_url": self.edit_url(o.record.doc.path),
                 "feed_url": self.url(feed_file(o.id)),
                 "searches": [{"date": s["date"], "found": "found" in s,
                               "url": self.link("search", s["id"])}
-                             for s in searches[:MOST_SHOWN]],
-                "earlier_searches": max(0, len(searches) - MOST_SHOWN),
-                "search_log": self.url(PLACES["search"].page)})
+                             for s in searches],
+                "earlier_searches": earlier, "search_log": search_log})
         return self.renderer.render_markdown("outcome_sections.md", sections=sections)
 
     def _listed_outcomes(self) -> list[OutcomeView]:
@@ -416,10 +420,9 @@ class Views:
         listed = self.site.sources_on(self.page)
         cited_by = {}
         for s in listed:
-            places = self.site.cited_by.get(s["id"], [])
+            places, more = _shown(self.site.cited_by.get(s["id"], []))
             cited_by[s["id"]] = ([{"url": self.url(c.page, c.anchor), "label": c.label}
-                                  for c in places[:MOST_SHOWN]],
-                                 max(0, len(places) - MOST_SHOWN))
+                                  for c in places], more)
         groups = [(kind, sources) for kind in self.vocab.kind.values()
                   for sources in [[s for s in listed if s["kind"] == kind.value]] if sources]
         return self.renderer.render_markdown("source_sections.md", groups=groups,
@@ -497,9 +500,8 @@ class Views:
     def since_report(self) -> Markup:
         """Where each outcome the report announced stands now, worked out from the outcome logs:
         the first MOST_SHOWN, and how many more there are, linked to the outcomes' page."""
-        outcomes = self.site.outcomes
-        return self.block("since_report.html", outcomes=outcomes[:MOST_SHOWN],
-                          more=max(0, len(outcomes) - MOST_SHOWN),
+        outcomes, more = _shown(self.site.outcomes)
+        return self.block("since_report.html", outcomes=outcomes, more=more,
                           outcomes_page=self.url(PLACES["outcome"].page))
 
     def claims_check(self) -> Markup:
