@@ -19,8 +19,12 @@ the site is, is in sitedata/.
     is built by a process of its own, kept for the whole session, at the same time as the
     default edition (it starts once the default build has found the data valid); the default
     build waits for it and moves its pages into place. On two cores, that halves the wait.
-    Material's search also reuses, in each process, the entries of every page whose HTML has
-    not changed since the last build, rather than parsing every page again on every save.
+- **The search index.** Pagefind indexes the built pages of every edition, once they are all
+  written, into `pagefind/` at the site's root, split into small files that a search downloads
+  only as it needs them (overrides/assets/javascripts/search-worker.js answers Material's
+  search box from it). Material's own index, which every searcher downloads whole, is left
+  empty: its search plugin still writes the settings that its search box and its highlighting
+  of the words found read.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 
@@ -55,14 +60,13 @@ def _engine(config) -> str:
 def on_startup(command, dirty):
     global _serving
     _serving = command == "serve"
-    if _serving:
-        _reuse_search_entries()
 
 
 def on_shutdown():
     for builder in _builders.values():
         builder.stop()
     _builders.clear()
+    _indexer.stop()
 
 
 # MkDocs runs the hooks after every plugin: macros.py's on_config has validated the data (or
@@ -99,6 +103,7 @@ def on_serve(server, config, builder):
     abort = importlib.import_module(f"{_engine(config)}.exceptions").Abort
 
     def rebuild_every_edition(*args, **kwargs):
+        _indexer.stop()
         for other in _builders.values():
             other.start()
         try:
@@ -178,6 +183,16 @@ def on_post_build(config):
         else:
             _build_edition(_engine(config), edition, _edition_options(config, edition),
                           data=config[HANDED])
+    if _serving:  # the page shows the save at once; its words are searchable a moment later
+        _indexer.start(site_dir)
+    else:
+        _indexer.run(site_dir, importlib.import_module(f"{_engine(config)}.exceptions"))
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Every page is left out of Material's search index (see the top of this file)."""
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    return markdown
 
 
 def _is_default(config) -> bool:
@@ -221,6 +236,76 @@ def _build_edition(engine: str, edition: dict, options: dict, data=None,
     except Exception:
         log.error(failed)
         raise
+
+
+class _Indexer:
+    """Pagefind, run over the built site (every edition's pages) into its `pagefind/` folder.
+    Its settings are here, in one place: the text indexed is each page's article (Material's
+    `article.md-content__inner`: not its navigation, header or footer), without Material's
+    section marks (¶) or the citation marks ([1]); what else our templates leave out carries
+    `data-pagefind-ignore`."""
+
+    ARGS = ("--root-selector", "article.md-content__inner",
+            "--exclude-selectors", ".headerlink, .ij-cite",  # ¶, and citation marks ([1])
+            "--silent")
+    # What the search worker loads; Pagefind also writes its own search interfaces, not used.
+    USED = ("pagefind.js", "pagefind-entry.json", "wasm.*", "*.pf_meta", "index", "fragment",
+            "filter")
+    ENTRY = "pagefind-entry.json"
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.thread: threading.Thread | None = None
+
+    def run(self, site_dir: Path, exceptions=None) -> None:
+        """Index the built site, then tidy what Pagefind wrote. If Pagefind fails: raise the
+        engine's PluginError (`exceptions`, building) with Pagefind's own words, or say them
+        (serving, where the site is served without search until the next save)."""
+        self.process = process = subprocess.Popen(
+            [sys.executable, "-m", "pagefind", "--site", str(site_dir), *self.ARGS],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        said = "\n".join(dict.fromkeys(process.communicate()[0].strip().splitlines()))  # once
+        if process.returncode < 0:  # stopped: a new build has begun
+            return
+        if process.returncode != 0:
+            message = (f"Pagefind could not index the site in {site_dir} "
+                       f"(exit status {process.returncode}): {said}")
+            if exceptions is None:
+                log.error(message)
+                return
+            raise exceptions.PluginError(message)
+        self.tidy(site_dir / "pagefind")
+
+    def tidy(self, bundle: Path) -> None:
+        """Remove what Pagefind writes that the site does not use, and write its list of
+        languages in order: Pagefind writes it in an order that changes from run to run, which
+        two builds of one commit must not (issue 14, item 2)."""
+        used = {path for pattern in self.USED for path in bundle.glob(pattern)}
+        for path in bundle.iterdir():
+            if path not in used:
+                path.unlink()
+        entry = json.loads((bundle / self.ENTRY).read_text(encoding="utf-8"))
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        (bundle / self.ENTRY).write_text(json.dumps(entry, ensure_ascii=False,
+                                                    separators=(",", ":")), encoding="utf-8")
+
+    def start(self, site_dir: Path) -> None:
+        """Serving: index in the background, so that the page shows a save without waiting for
+        it. The next rebuild stops it (on_serve), since it empties the site's folder."""
+        self.stop()
+        self.thread = threading.Thread(target=self.run, args=(site_dir,), daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread:
+            while self.thread.is_alive():
+                if self.process and self.process.poll() is None:
+                    self.process.terminate()
+                self.thread.join(timeout=0.1)
+        self.thread = self.process = None
+
+
+_indexer = _Indexer()
 
 
 def _failed(edition: dict) -> str:
@@ -335,36 +420,6 @@ def _serve_builds(engine: str, level: int) -> None:
         shutil.rmtree(Path(request["options"]["site_dir"]).parent, ignore_errors=True)
 
 
-def _reuse_search_entries() -> None:
-    """While serving, Material's search parses the HTML of every page of the site on every
-    save, about a quarter of a rebuild, though a save changes few pages. This process keeps
-    each page's entries (by its output file: one page of one edition) with what they are made
-    of: its address, title, HTML, table of contents and the search settings of its front
-    matter. While those are the same, the kept entries are added without parsing. Written here
-    because Material has no such setting: its dirty mode does it for the one page whose
-    Markdown file was saved, not for pages made from data."""
-    index = importlib.import_module("material.plugins.search.plugin").SearchIndex
-    if getattr(index.add_entry_from_context, "reuses", False):
-        return
-    parse = index.add_entry_from_context
-    kept: dict[str, tuple] = {}  # output file: (what the entries are made of, the entries)
-
-    def add_entry_from_context(self, page):
-        made_of = (page.url, page.title, page.content, _toc(page.toc),
-                   json.dumps({key: page.meta.get(key) for key in ("search", "tags", "title")},
-                              sort_keys=True, default=str))
-        output = page.file.abs_dest_path
-        if output in kept and kept[output][0] == made_of:
-            self.entries.extend(dict(entry) for entry in kept[output][1])
-            return
-        first = len(self.entries)
-        parse(self, page)
-        kept[output] = (made_of, [dict(entry) for entry in self.entries[first:]])
-
-    add_entry_from_context.reuses = True
-    index.add_entry_from_context = add_entry_from_context
-
-
 def _remember_theme_files(engine: str) -> None:
     """While serving, MkDocs lists every file of the theme on every build to find the theme's
     own files to copy: Material's 14,500 (most of them its icons), to find the same 79, about
@@ -396,10 +451,6 @@ def _remember_theme_files(engine: str) -> None:
 
     add_files_from_theme.remembers = True
     structure.Files.add_files_from_theme = add_files_from_theme
-
-
-def _toc(items) -> tuple:
-    return tuple((item.title, item.url, _toc(item.children)) for item in items)
 
 
 if __name__ == "__main__":  # a builder process (_Builder)

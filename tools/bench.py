@@ -41,6 +41,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from hooks import _Indexer  # noqa: E402
 from sitedata.registry import BY_NAME, COLLECTIONS, SCHEMA_DIR, split_lists  # noqa: E402
 
 PYTHON = sys.executable
@@ -52,6 +53,9 @@ MAX_GROWTH = 1.2  # validation: 100x the data in at most 120x the time of 1x
 MAX_BUILD_GROWTH = 1.1  # the build: 100x the data in at most 110x the processor time of 1x
 SERVE_TARGETS = {1: 1.5, 10: 4.0}  # seconds from saving a data file to the page showing it
 MAX_VS_STATIC = 1.5  # the build's processor time against the same pages as static HTML
+# Bounded: at any scale, the largest page, and the largest file a search downloads, at most
+# twice their size with the real data (the data is 100 times larger at 100x).
+MAX_PART_GROWTH = 2.0
 
 # Run in a fresh process: `validate()` `runs` times, then its figures as JSON.
 VALIDATE = """
@@ -155,11 +159,23 @@ def measure_build(root: Path) -> dict:
     stems = {first.removesuffix(".md") for first in split_lists()}
     lists = {page: size for page, size in sizes.items() if stems & set(page.split("/")[:2])}
     longest = max(lists, key=lists.get)
-    index = site / "search" / "search_index.json"
     return {"seconds": seconds, "cpu": cpu, "peak_kib": peak, "html_mb": sum(sizes.values()) / 1e6,
             "largest": largest, "largest_kb": sizes[largest] / 1e3,
-            "list": longest, "list_kb": lists[longest] / 1e3,
-            "search_mb": index.stat().st_size / 1e6 if index.exists() else 0.0}
+            "list": longest, "list_kb": lists[longest] / 1e3, **measure_search(site)}
+
+
+def measure_search(site: Path) -> dict:
+    """Pagefind's index (hooks.py), both editions: all of it, and the largest of the files a
+    search downloads as it needs them (a part of the index, a page's text, the list of pages),
+    Pagefind's own script and WebAssembly aside (the same size at every scale)."""
+    bundle = site / "pagefind"
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    parts = [p for p in files if p.suffix in (".pf_index", ".pf_fragment", ".pf_meta",
+                                              ".pf_filter")]
+    largest = max(parts, key=lambda p: p.stat().st_size)
+    return {"search_mb": sum(p.stat().st_size for p in files) / 1e6,
+            "search_part_kb": largest.stat().st_size / 1e3,
+            "search_part": largest.relative_to(bundle).parent.as_posix()}
 
 
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
@@ -170,7 +186,9 @@ def static_copy(root: Path, out: Path) -> None:
     page's Markdown is its built article; no macros, no data layer. Its build time is what
     MkDocs and Material cost for these pages, the reference the data layer is measured against.
     Material's own templates stand in for overrides/ (which need the data layer's interface
-    words), with the same theme settings, extensions, stylesheet and navigation."""
+    words), with the same theme settings, extensions, stylesheet and navigation. Its search is
+    the site's: each page left out of Material's index, and Pagefind run over the built pages
+    with the site's settings (measure_static), as hooks.py does."""
     site = root / "site"
     for config in PROJECT_FILES[:2]:
         text = (root / config).read_text(encoding="utf-8")
@@ -194,7 +212,8 @@ def static_copy(root: Path, out: Path) -> None:
 def _paste(built: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     article = ARTICLE.search(built.read_text(encoding="utf-8"))
-    target.write_text(article.group(1) if article else "", encoding="utf-8")
+    target.write_text("---\nsearch:\n  exclude: true\n---\n" + (article.group(1) if article else ""),
+                      encoding="utf-8")
 
 
 def measure_static(root: Path) -> dict:
@@ -204,6 +223,7 @@ def measure_static(root: Path) -> dict:
     static_copy(root, out)
     runs = [_run([MKDOCS, "build", "--quiet", "--config-file", config, "--site-dir", site], out)
             for config, site in (("mkdocs.yml", "site"), ("mkdocs.ja.yml", "site/ja"))]
+    runs.append(_run([PYTHON, "-m", "pagefind", "--site", "site", *_Indexer.ARGS], out))
     return {"seconds": sum(r[0] for r in runs), "cpu": sum(r[1] for r in runs)}
 
 
@@ -336,7 +356,8 @@ def print_table(rows: list[dict]) -> None:
     header = ("scale", "files", "records", "validate s", "validate cpu s", "growth", "peak MiB",
               "build s",
               "build cpu s", "growth", "static cpu s", "vs static", "peak MiB", "HTML MB",
-              "search MB", "largest page kB", "largest list page kB", "edit→page s", "edit→both s")
+              "search MB", "largest search part kB", "largest page kB", "largest list page kB",
+              "edit→page s", "edit→both s")
     lines = [header]
     for r in rows:
         lines.append((f"{r['factor']}x", str(r["files"]), str(r["v_records"]),
@@ -346,7 +367,9 @@ def print_table(rows: list[dict]) -> None:
                       f"{r['b_cpu']:.1f}", f"{_growth(r, 'b_', base):.1f}x",
                       f"{r['s_cpu']:.1f}", f"{r['b_cpu'] / r['s_cpu']:.2f}x",
                       f"{r['b_peak_kib'] / 1024:.0f}", f"{r['b_html_mb']:.1f}",
-                      f"{r['b_search_mb']:.1f}", f"{r['b_largest_kb']:.0f} ({r['b_largest']})",
+                      f"{r['b_search_mb']:.1f}",
+                      f"{r['b_search_part_kb']:.0f} ({r['b_search_part']})",
+                      f"{r['b_largest_kb']:.0f} ({r['b_largest']})",
                       f"{r['b_list_kb']:.0f} ({r['b_list']})",
                       f"{r['e_page']:.1f}" if "e_page" in r else "-",
                       f"{r['e_editions']:.1f}" if "e_editions" in r else "-"))
@@ -376,6 +399,13 @@ def print_table(rows: list[dict]) -> None:
             limit = SERVE_TARGETS[r["factor"]]
             print(f"edit to page while serving at {r['factor']}x: {r['e_page']:.1f} s (target "
                   f"under {limit} s): {'met' if r['e_page'] < limit else 'MISSED'}")
+    for r in rows[1:]:
+        for what, key in (("the largest page", "b_largest_kb"),
+                          ("the largest file a search downloads", "b_search_part_kb")):
+            growth = r[key] / base[key]
+            print(f"{what} at {r['factor']}x: {r[key]:.0f} kB, {growth:.1f}x its size at 1x "
+                  f"(target at most {MAX_PART_GROWTH:.0f}x): "
+                  f"{'met' if growth <= MAX_PART_GROWTH else 'MISSED'}")
     for r in rows:
         ratio = r["b_cpu"] / r["s_cpu"]
         print(f"build at {r['factor']}x against the same pages as static HTML: {ratio:.2f}x "

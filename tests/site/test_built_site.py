@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
 from pathlib import Path
@@ -240,39 +241,96 @@ def test_glossary_terms_become_abbreviations_on_pages(pages):
     assert abbrs, "no glossary tooltip on the outcomes page"
 
 
+def _indexed(built_site: Path) -> dict[str, dict]:
+    """Pagefind's index of the site (hooks.py), as its files hold it: each page's text and
+    meta data, by its address from the site's root ("/ja/visit/"). Each page's is a file of its
+    own: gzip, then "pagefind_dcd" and the JSON."""
+    pages = {}
+    for path in (built_site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        fragment = json.loads(raw[len(b"pagefind_dcd"):])
+        fragment["text"] = fragment["content"].replace("\u200b", "")  # Japanese words' marks
+        pages[fragment["url"]] = fragment
+    return pages
+
+
 @pytest.mark.parametrize("edition, word", [("en", "Quad"), ("ja", "日米豪印")])
-def test_the_search_index_holds_every_page(built_site, edition, word):
-    index = json.loads((built_site / EDITIONS[edition] / "search" / "search_index.json")
-                       .read_text(encoding="utf-8"))
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+def test_the_search_index_holds_every_page_of_each_edition(built_site, edition, word):
+    indexed = _indexed(built_site)
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    edition_pages = [url for url in indexed if url.startswith("/" + EDITIONS[edition])
+                     and (edition == "ja" or not url.startswith("/ja/"))]
+    assert entry["languages"][edition]["page_count"] == len(edition_pages)
     for rel in PAGES:
-        assert rel.removesuffix("index.html") in locations, rel
-    assert any(word in doc["text"] for doc in index["docs"])
+        assert "/" + EDITIONS[edition] + rel.removesuffix("index.html") in indexed, rel
+    assert any(word in indexed[url]["text"] for url in edition_pages)
+    # Material's own index, which every searcher would download whole, holds no page: only the
+    # settings its search box and its highlighting of the words found read.
+    material = json.loads((built_site / EDITIONS[edition] / "search" / "search_index.json")
+                          .read_text(encoding="utf-8"))
+    assert material["docs"] == [] and material["config"]["separator"]
 
 
-@pytest.mark.parametrize("edition, word", [("en", "Quad"), ("ja", "日米豪印")])
-def test_the_search_index_leaves_out_reference_lists_and_the_change_log(built_site, edition,
-                                                                          word):
-    raw = (built_site / EDITIONS[edition] / "search" / "search_index.json").read_text("utf-8")
-    assert word in raw  # written as UTF-8, not as escapes six bytes a character
-    locations = [doc["location"] for doc in json.loads(raw)["docs"]]
-    assert "visit/" in locations and "changes/" in locations
-    assert not [loc for loc in locations if loc.endswith("#references")
-                or loc.startswith("changes/#")]
+def test_the_search_index_is_tidied_into_what_a_search_downloads_in_one_order(tmp_path):
+    """Pagefind lists the languages in an order that changes from run to run (a byte-identical
+    build needs one), and writes search interfaces the site does not use (hooks._Indexer)."""
+    import hooks
+
+    bundle = tmp_path / "pagefind"
+    (bundle / "index").mkdir(parents=True)
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "wasm.en.pagefind",
+                 "pagefind.ja_1.pf_meta", "index/en_1.pf_index"):
+        (bundle / name).write_text("x", encoding="utf-8")
+    entry = {"version": "1", "languages": {"ja": {"page_count": 1}, "en": {"page_count": 2}}}
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+    hooks._indexer.tidy(bundle)
+    assert sorted(p.name for p in bundle.iterdir()) == [
+        "index", "pagefind-entry.json", "pagefind.ja_1.pf_meta", "pagefind.js", "wasm.en.pagefind"]
+    assert (bundle / "pagefind-entry.json").read_text("utf-8") == \
+        '{"version":"1","languages":{"en":{"page_count":2},"ja":{"page_count":1}}}'
 
 
+def test_the_search_index_is_only_what_a_search_downloads(built_site):
+    """Pagefind's script and WebAssembly, its list of pages and parts of the index and the
+    pages' text: not the search interfaces Pagefind also writes, which the site does not use."""
+    bundle = built_site / "pagefind"
+    top = sorted(path.name for path in bundle.iterdir())
+    assert [name for name in top if not re.fullmatch(
+        r"fragment|index|pagefind\.js|pagefind-entry\.json|pagefind\.(en|ja)_\w+\.pf_meta"
+        r"|wasm\.(en|unknown)\.pagefind", name)] == []
+    assert len(top) == 8  # both languages' lists, both WebAssembly files
+
+
+@pytest.mark.parametrize("rel", ["visit/index.html", "changes/index.html",
+                                 "sources/index.html", "outcomes/index.html"])
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_the_search_index_leaves_out_cited_in_lists_and_record_dates(built_site, edition):
-    """Every source's "cited in" list and every record's dates are on the page, but not in the
-    search index: the same few words for every record matched every search for them."""
-    raw = (built_site / EDITIONS[edition] / "search" / "search_index.json").read_text("utf-8")
-    text = " ".join(doc["text"] for doc in json.loads(raw)["docs"])
-    page = lxml_html.parse(str(built_site / EDITIONS[edition] / "sources" / "index.html"))
-    left_out = page.xpath("//span[@class='ij-cited-by'] | //p[@class='ij-record-meta']")
-    assert len(left_out) > 100  # every source has both
-    for el in left_out:
-        words = " ".join(el.text_content().split())
-        assert words and words not in text, words
+def test_the_search_index_leaves_out_what_every_page_repeats(built_site, pages, edition, rel):
+    """The page's article is indexed, but not what is on every page (Material's header,
+    navigation and footer), nor what repeats the same few words for every record, or lists the
+    sources that the sources pages list (data-pagefind-ignore): reference lists, the change
+    log's entries, sources' "cited in" lists, records' dates, the "cite this page" box; nor the
+    citation marks ([1]) and Material's section marks (¶). Compared without spaces and full
+    stops, which Pagefind puts where the page has none (after each of a list's items)."""
+    def bare(text: str) -> str:
+        return re.sub(r"[\s.]+", "", text)
+
+    page = pages[EDITIONS[edition] + rel]
+    indexed = bare(_indexed(built_site)["/" + EDITIONS[edition]
+                                        + rel.removesuffix("index.html")]["text"])
+    left_out = [bare(el.text_content()) for el in page.tree.xpath(
+        "//ol[@class='ij-references'] | //ul[@class='ij-changes'] | //p[@class='ij-record-meta']"
+        " | //span[@class='ij-cited-by'] | //details[@class='ij-cite-page'] | //footer")]
+    assert len(left_out) >= 3
+    kept = page.tree.xpath("//article//p[not(ancestor-or-self::*[@data-pagefind-ignore])]")
+    assert any(bare(p.text_content())[:30] in indexed for p in kept)
+    for words in left_out:
+        if len(words) > 30:  # long enough to be found only where it is
+            assert words[:60] not in indexed, words[:60]
+    assert "¶" not in indexed and "[1]" not in indexed
+    skip = page.tree.xpath("//a[contains(@class, 'md-skip')]")[0]  # "Skip to content"
+    assert bare(skip.text_content()) not in indexed
+
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_sitemap_lists_every_page(built_site, edition):

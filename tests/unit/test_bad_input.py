@@ -9,6 +9,7 @@ print a traceback.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import FIXTURE, PYTHON, ROOT
+from conftest import FIXTURE, PYTHON, ROOT, copy_project
 
 H = "# yaml-language-server: $schema=../../sitedata/schemas/source.schema.json\n"
 SOURCE = ("title: T\npublisher: P\nurl: https://example.org/a/b\npublished: 2026-01-01\n"
@@ -665,6 +666,25 @@ def test_an_unreadable_file_fails_both_without_a_traceback(project):
     apply(project, cases("not-utf8")[0])
     for result in (project.validate_cli(), project.build()):
         _assert_refused(result, cases("not-utf8")[0].expected, project)
+
+
+@pytest.mark.process
+def test_a_failed_search_index_fails_the_build_without_a_traceback(tmp_path):
+    """Pagefind, which the build runs over the built pages (hooks.py), failing: its own words,
+    exit status 1, no traceback. Here a Pagefind that can do nothing else, and the real data,
+    which every page can be built from."""
+    project = copy_project(tmp_path / "project", ROOT / "data")
+    broken = tmp_path / "broken" / "pagefind"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("", encoding="utf-8")
+    (broken / "__main__.py").write_text("import sys\nsys.exit('Error: no room to write')\n",
+                                        encoding="utf-8")
+    result = project.build(PYTHONPATH=str(broken.parent),
+                           SITE_BUILD_DATE=datetime.date.today().isoformat())
+    assert result.returncode == 1, result.stderr
+    assert "Pagefind could not index the site in " in result.stderr
+    assert "(exit status 1): Error: no room to write" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.process

@@ -41,7 +41,8 @@ def test_growth_is_judged_against_the_real_data_measured_beside_each_copy(capsys
     def row(factor, v_cpu, b_cpu, **more):
         return {"factor": factor, "files": 1, "v_records": 1, "v_seconds": v_cpu, "v_cpu": v_cpu,
                 "v_peak_kib": 1024, "b_seconds": b_cpu, "b_cpu": b_cpu, "s_cpu": b_cpu,
-                "b_peak_kib": 1024, "b_html_mb": 1, "b_search_mb": 1, "b_largest_kb": 1,
+                "b_peak_kib": 1024, "b_html_mb": 1, "b_search_mb": 1, "b_search_part_kb": 1,
+                "b_search_part": "x", "b_largest_kb": 1,
                 "b_largest": "x", "b_list_kb": 1, "b_list": "x", **more}
     print_table([row(1, 0.2, 4.0),
                  row(10, 3.0, 60.0, v_reference_cpu=0.3, b_reference_cpu=6.0)])
@@ -49,6 +50,23 @@ def test_growth_is_judged_against_the_real_data_measured_beside_each_copy(capsys
     assert "validation growth at 10x: 10.0x (target at most 12x" in out
     assert "build growth at 10x: 10.0x (target at most 11x" in out
     assert out.count("MISSED") == 1  # validation at 10x over 2 s; growth is met
+
+
+def test_a_page_or_a_search_file_that_grows_with_the_data_is_missed(capsys):
+    """Item 6: no page and no file a search downloads grows with the data (at most 2x)."""
+    def row(factor, page_kb, part_kb):
+        return {"factor": factor, "files": 1, "v_records": 1, "v_seconds": 0.1, "v_cpu": 0.1,
+                "v_peak_kib": 1024, "b_seconds": 1.0, "b_cpu": 1.0 * factor, "s_cpu": factor,
+                "b_peak_kib": 1024, "b_html_mb": 1, "b_search_mb": 1, "b_search_part_kb": part_kb,
+                "b_search_part": "index", "b_largest_kb": page_kb, "b_largest": "x",
+                "b_list_kb": 1, "b_list": "x"}
+    print_table([row(1, 100, 20), row(10, 180, 21), row(100, 210, 20)])
+    out = capsys.readouterr().out
+    assert "the largest page at 10x: 180 kB, 1.8x its size at 1x (target at most 2x): met" in out
+    assert "the largest page at 100x: 210 kB, 2.1x its size at 1x (target at most 2x): MISSED" \
+        in out
+    assert "the largest file a search downloads at 100x: 20 kB, 1.0x its size at 1x" in out
+    assert out.count("MISSED") == 1
 
 
 def test_a_second_mutation_run_tests_against_todays_templates(tmp_path, monkeypatch):

@@ -906,7 +906,7 @@ def test_citations_are_numbered_in_order_of_first_use(views):
     assert ">[2]<" in second and 'id="cite-ref-1-2"' in second
     references = views.end_page()
     assert references.index('id="cite-note-1"') < references.index('id="cite-note-2"')
-    assert "## References { #references data-search-exclude }" in references
+    assert "## References { #references data-pagefind-ignore }" in references
     assert '<a href="#cite-ref-1-1"' in references and '<a href="#cite-ref-1-2"' in references
 
 

@@ -220,15 +220,15 @@ def test_records_show_when_they_were_verified_changed_and_corrected(history_proj
     views = Views(site, "https://github.com/o/r", root=ROOT)
     views.start_page("people.md")
     assert str(views.record_meta("people", "visitor-one")) == (
-        '<p class="ij-record-meta" data-search-exclude>Last verified 20 November 2026 · '
+        '<p class="ij-record-meta" data-pagefind-ignore>Last verified 20 November 2026 · '
         'last changed 1 November 2026 · <a href="../corrections/#correction-role-start" '
         'class="ij-corrected">Corrected on 21 November 2026</a></p>')
     assert str(views.record_meta("people", "host-one")) == (
-        '<p class="ij-record-meta" data-search-exclude>Last verified 20 November 2026 · '
+        '<p class="ij-record-meta" data-pagefind-ignore>Last verified 20 November 2026 · '
         "last changed 20 November 2026</p>")
     assert str(views.record_meta("sources", "wire-report")) == (
         # never read: no date
-        '<p class="ij-record-meta" data-search-exclude>last changed 1 November 2026</p>')
+        '<p class="ij-record-meta" data-pagefind-ignore>last changed 1 November 2026</p>')
     views.start_page("visit.md")
     assert "Corrected on 22 November 2026" in str(views.record_meta("visit", "", "metro"))
     assert str(views.record_meta("visit", "", "dialogue")) == ""
@@ -273,7 +273,7 @@ def test_the_change_log_holds_updates_and_corrections_newest_first(project):
     views = Views(site, "https://github.com/o/r", root=ROOT)
     views.start_page("changes.md")
     markdown = views.changes_list()
-    assert markdown.index("## November 2026 { #m2026-11 data-search-exclude }") < \
+    assert markdown.index("## November 2026 { #m2026-11 data-pagefind-ignore }") < \
         markdown.index("## April 2026")
     assert '<span class="ij-changes__kind">Correction</span> · <a href="../corrections/' \
         '#correction-metro-day">The visit: Metro ride</a>' in markdown
