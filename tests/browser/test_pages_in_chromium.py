@@ -149,6 +149,30 @@ def test_search_results_show_the_pages_text_as_text(context_factory, site_url):
     assert seen["errors"] == [] and seen["offsite"] == []
 
 
+def test_a_search_that_could_not_reach_pagefind_is_tried_again(context_factory, site_url):
+    """Offline for a moment: the first search cannot download Pagefind; the next one does."""
+    page = context_factory().new_page()
+    failed = []
+
+    def fail_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort()
+
+    page.route("**/pagefind/pagefind.js*", fail_once)
+    page.goto(site_url + "visit/", wait_until="networkidle")
+    page.click("input[data-md-component='search-query']")
+    page.keyboard.type("Q")
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta')"
+                           ".textContent.includes('No matching')", timeout=15000)
+    assert len(failed) == 1
+    page.keyboard.type("uad")
+    page.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__item a')]
+      .some(a => new URL(a.href).searchParams.get('h') === 'Quad')""", timeout=15000)
+
+
 def _pagefind_requests(page) -> list[str]:
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "/pagefind/" in urlsplit(r.url).path
@@ -224,16 +248,22 @@ def test_what_is_typed_before_pagefind_arrives_is_searched_for(context_factory, 
     assert "見つかりました" in page.locator(".md-search-result__meta").inner_text()
 
 
-@pytest.mark.parametrize("query, found", [("?q=Quad", ".md-search-result__item"),
-                                          ("?h=Quad", "article mark")])
-def test_a_search_link_works(context_factory, site_url, query, found):
+@pytest.mark.parametrize("link, found", [("quad/?q=Quad", ".md-search-result__item"),
+                                         ("quad/?h=Quad", "article mark"),
+                                         ("ja/quad/?h=クアッド", "article mark")])
+def test_a_search_link_works(context_factory, site_url, link, found):
     """A shared search (?q=) opens the search with its results; a result's page (?h=)
-    highlights the words, without Pagefind."""
+    highlights the words, without Pagefind: in Japanese too, where no space sets them off, the
+    words whole (not each of their characters wherever it stands)."""
     page = context_factory().new_page()
     requests = _pagefind_requests(page)
-    page.goto(site_url + "quad/" + query, wait_until="load")
+    page.goto(site_url + link, wait_until="load")
     page.locator(found).first.wait_for(timeout=15000)
-    assert bool(requests) == query.startswith("?q=")
+    assert bool(requests) == ("?q=" in link)
+    if "?h=" in link:
+        words = link.split("?h=")[1].lower()
+        marks = page.locator("article mark").all_text_contents()
+        assert marks and all(mark.lower() == words for mark in marks), marks
 
 
 def test_colour_toggle_switches_between_light_and_dark(context_factory, site_url):

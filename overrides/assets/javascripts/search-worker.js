@@ -115,7 +115,10 @@ function suggest(query, pages) {
 
 async function search(query, number) {
   if (!words(query).length) return { items: [] };
-  pagefind = pagefind || start();
+  pagefind = pagefind || start().catch(error => {
+    pagefind = null; // not downloaded (offline?): the next search tries again
+    throw error;
+  });
   const found = await (await pagefind).search(query);
   if (number !== latest) return null; // typed on: the pages of this one are not needed
   const pages = await Promise.all(found.results.slice(0, MOST_SHOWN).map(r => r.data()));
