@@ -263,7 +263,7 @@ class _Indexer:
         (serving, where the site is served without search until the next save)."""
         self.process = process = subprocess.Popen(
             [sys.executable, "-m", "pagefind", "--site", str(site_dir), *self.ARGS],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace")
         said = "\n".join(dict.fromkeys(process.communicate()[0].strip().splitlines()))  # once
         if process.returncode < 0:  # stopped: a new build has begun
             return

@@ -291,6 +291,14 @@ def test_the_search_index_is_tidied_into_what_a_search_downloads_in_one_order(tm
         '{"version":"1","languages":{"en":{"page_count":2},"ja":{"page_count":1}}}'
 
 
+def test_a_search_shows_as_many_pages_as_any_list_given_in_passing():
+    """The worker's bound on the pages a search shows is the site's (registry.MOST_SHOWN)."""
+    from sitedata.registry import MOST_SHOWN
+
+    worker = (ROOT / "overrides" / "assets" / "javascripts" / "search-worker.js").read_text("utf-8")
+    assert re.search(r"^const MOST_SHOWN = (\d+);$", worker, re.M).group(1) == str(MOST_SHOWN)
+
+
 def test_the_search_index_is_only_what_a_search_downloads(built_site):
     """Pagefind's script and WebAssembly, its list of pages and parts of the index and the
     pages' text: not the search interfaces Pagefind also writes, which the site does not use."""

@@ -18,7 +18,8 @@
 // Material's message types, in its order.
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 // The most results a search shows (sitedata.registry.MOST_SHOWN, the site's bound on a list
-// given in passing): each one shown is a file of Pagefind's to download.
+// given in passing; a test holds the two equal): each one shown is a file of Pagefind's to
+// download.
 const MOST_SHOWN = 50;
 // Of a page's sections that hold the words, those shown under it; the rest are folded under
 // Material's "more on this page".
@@ -28,9 +29,9 @@ const SECTIONS_SHOWN = 3;
 // page's language, whose index to search.
 const given = new URL(self.location.href).searchParams;
 let pagefind = null; // Pagefind, once the first word is typed
-// One search at a time, and only the latest query's: Material sends one on every key, and
-// Pagefind keeps one copy of each page's text, on which a search marks the words it found, so
-// that two searches at once would mark each other's words.
+// One search at a time, and only the latest query answered: Material sends one on every key,
+// and Pagefind keeps one copy of each page's text, on which a search marks the words it found,
+// so that two searches at once would mark each other's words.
 let latest = 0; // the number of the latest query
 let queue = Promise.resolve();
 
