@@ -249,9 +249,8 @@ class _Indexer:
             "--exclude-selectors", ".headerlink, .ij-cite",  # ¶, and citation marks ([1])
             "--silent")
     # What the search worker loads; Pagefind also writes its own search interfaces, not used.
-    USED = ("pagefind.js", "pagefind-entry.json", "wasm.*", "*.pf_meta", "index", "fragment",
-            "filter")
-    ENTRY = "pagefind-entry.json"
+    ENTRY = "pagefind-entry.json"  # its list of languages, each with its index's file name
+    USED = ("pagefind.js", ENTRY, "wasm.*", "*.pf_meta", "index", "fragment", "filter")
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None

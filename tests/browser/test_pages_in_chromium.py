@@ -101,10 +101,15 @@ def test_a_long_list_not_yet_shown_does_not_reach_into_the_footer(tab, site_url,
 
 def _search(page, words):
     """Type into Material's search box as a person does (Material searches on key events;
-    Playwright types Japanese without them, so End makes one) and wait for the answer to the
-    whole of `words`: the results' addresses carry the words searched for (?h=)."""
+    Playwright types Japanese without them, so End makes one) and wait for the answer."""
     page.keyboard.type(words)
     page.keyboard.press("End")
+    _wait_for_results(page, words)
+
+
+def _wait_for_results(page, words):
+    """Wait for the answer to the whole of `words`: the results' addresses carry the words
+    searched for (?h=)."""
     page.wait_for_function("""w => [...document.querySelectorAll('.md-search-result__item a')]
       .some(a => new URL(a.href).searchParams.get('h') === w)""", arg=words, timeout=15000)
 
@@ -169,8 +174,7 @@ def test_a_search_that_could_not_reach_pagefind_is_tried_again(context_factory, 
                            ".textContent.includes('No matching')", timeout=15000)
     assert len(failed) == 1
     page.keyboard.type("uad")
-    page.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__item a')]
-      .some(a => new URL(a.href).searchParams.get('h') === 'Quad')""", timeout=15000)
+    _wait_for_results(page, "Quad")
 
 
 def _pagefind_requests(page) -> list[str]:
@@ -192,9 +196,7 @@ def test_a_search_typed_on_downloads_only_the_last_ones_pages(context_factory, s
     page.keyboard.type("critical minerals")
     page.wait_for_timeout(300)
     held[0].continue_()
-    page.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__item a')]
-      .some(a => new URL(a.href).searchParams.get('h') === 'critical minerals')""",
-                           timeout=15000)
+    _wait_for_results(page, "critical minerals")
     page.wait_for_load_state("networkidle")
     found = int(page.locator(".md-search-result__meta").inner_text().split()[0])
     fragments = sum("/pagefind/fragment/" in url for url in requests)
@@ -243,8 +245,7 @@ def test_what_is_typed_before_pagefind_arrives_is_searched_for(context_factory, 
     page.wait_for_timeout(500)
     assert len(held) == 1 and page.locator(".md-search-result__item").count() == 0
     held[0].continue_()
-    page.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__item a')]
-      .some(a => new URL(a.href).searchParams.get('h') === 'クアッド')""", timeout=15000)
+    _wait_for_results(page, "クアッド")
     assert "見つかりました" in page.locator(".md-search-result__meta").inner_text()
 
 
